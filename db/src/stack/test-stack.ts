@@ -1,0 +1,34 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { startPostgresCluster, type RunningPostgres } from './postgres-cluster';
+import { startRedisServer, type RunningRedis } from './redis-server';
+
+export interface TestStack {
+  postgres: RunningPostgres;
+  redis: RunningRedis;
+  stop(): Promise<void>;
+}
+
+/** A throwaway Postgres cluster and Redis on free ports in a temp dir, removed by stop(). */
+export async function startTestStack(log: (line: string) => void = () => {}): Promise<TestStack> {
+  const root = mkdtempSync(join(tmpdir(), 'storyforge-test-'));
+  // mkdtemp makes it 0700; the cluster inside runs as the postgres user, which must reach it.
+  chmodSync(root, 0o755);
+  const postgres = await startPostgresCluster({
+    dataDir: join(root, 'pg'),
+    port: await freePort(),
+    durable: false,
+    log,
+  });
+  const redis = await startRedisServer({ port: await freePort(), dir: join(root, 'redis'), persist: false });
+  return {
+    postgres,
+    redis,
+    async stop() {
+      await Promise.allSettled([postgres.stop(), redis.stop()]);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
