@@ -1,16 +1,9 @@
-// Placeholder until the migration runner lands: creates the extension every schema needs.
-import postgres from 'postgres';
-
-export interface MigrateOptions {
-  databaseUrl: string;
-  log: (line: string) => void;
-}
-
-export async function migrateUp({ databaseUrl }: MigrateOptions): Promise<void> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql`create extension if not exists vector`;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
+// The migration runner: drizzle-kit generates the up SQL, we hand-write the down SQL, this runs both.
+export { migrateUp, type MigrateUpResult } from './migrate-up';
+export { migrateDown, type MigrateDownOptions, type MigrateDownResult } from './migrate-down';
+export { migrationStatus, type MigrationStatusEntry, type MigrationState } from './migration-status';
+export { MigrationError, type MigrationErrorCode } from './migration-error';
+export { loadMigrations, checksumOf, DEFAULT_MIGRATIONS_DIR, type MigrationFile } from './load-migrations';
+export { MIGRATIONS_TABLE } from './bookkeeping';
+export type { MigrateOptions } from './session';
+export { runMigrationCommand, MIGRATION_USAGE, type MigrationCommandOptions } from './migration-command';
