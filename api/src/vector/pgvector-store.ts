@@ -1,0 +1,160 @@
+import type postgres from 'postgres';
+import type { CachedVideo, GenerationParameters } from '../generation/types';
+import { fromPgVector, similarityFromPgDistance, toPgVector } from './similarity';
+import type { SemanticEntry, SemanticMatch, SemanticQuery, VectorStore } from './vector-store';
+
+export interface PgVectorStoreOptions {
+  sql: postgres.Sql;
+  /** HNSW candidate list size; higher = better recall, slower. Default 100. */
+  efSearch?: number;
+  /** Rows per INSERT statement. Default 200. */
+  batchSize?: number;
+}
+
+const SELECT_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
+  normalized_prompt, salient_tokens, parameters, result, extract(epoch from created_at) * 1000 as created_ms,
+  extract(epoch from expires_at) * 1000 as expires_ms`;
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  brain_id: string | null;
+  embedder_id: string;
+  embedder_version: string;
+  model_version: string;
+  prompt: string;
+  normalized_prompt: string;
+  salient_tokens: string[];
+  parameters: GenerationParameters;
+  result: CachedVideo;
+  created_ms: string;
+  expires_ms: string;
+  embedding?: string;
+  distance?: number;
+}
+
+function toEntry(row: Row): SemanticEntry {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    provider: row.provider,
+    brainId: row.brain_id,
+    embedderId: row.embedder_id,
+    embedderVersion: row.embedder_version,
+    modelVersion: row.model_version,
+    prompt: row.prompt,
+    normalizedPrompt: row.normalized_prompt,
+    salientTokens: row.salient_tokens,
+    parameters: row.parameters,
+    embedding: row.embedding === undefined ? new Float32Array(0) : fromPgVector(row.embedding),
+    result: row.result,
+    createdAt: Math.round(Number(row.created_ms)),
+    expiresAt: Math.round(Number(row.expires_ms)),
+  };
+}
+
+/**
+ * L2 on Postgres + pgvector, table `semantic_cache_entries` (HNSW, vector_cosine_ops). Scope filters
+ * go in the WHERE clause; `hnsw.iterative_scan = relaxed_order` (pgvector ≥ 0.8) keeps the index scan
+ * going until enough rows pass the filter, so a selective filter does not under-return, and the
+ * results are re-sorted here because relaxed order may be slightly out of order.
+ */
+export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore {
+  const { sql } = options;
+  const efSearch = options.efSearch ?? 100;
+  const batchSize = options.batchSize ?? 200;
+  return {
+    name: 'pgvector',
+    async upsert(entries) {
+      for (let i = 0; i < entries.length; i += batchSize) {
+        const rows = entries.slice(i, i + batchSize).map((e) => ({
+          id: e.id,
+          tenant_id: e.tenantId,
+          provider: e.provider,
+          brain_id: e.brainId,
+          embedder_id: e.embedderId,
+          embedder_version: e.embedderVersion,
+          model_version: e.modelVersion,
+          prompt: e.prompt,
+          normalized_prompt: e.normalizedPrompt,
+          salient_tokens: e.salientTokens,
+          parameters: e.parameters,
+          embedding: toPgVector(e.embedding),
+          result: e.result,
+          source_request_id: e.result.sourceRequestId,
+          created_at: new Date(e.createdAt).toISOString(),
+          expires_at: new Date(e.expiresAt).toISOString(),
+        }));
+        // One parameter for the whole batch: json_to_recordset types every column on the way in.
+        // (The cast to JSONValue is only because the row type has no index signature.)
+        await sql`
+          insert into semantic_cache_entries (id, tenant_id, provider, brain_id, embedder_id, embedder_version,
+            model_version, prompt, normalized_prompt, salient_tokens, parameters, embedding, result,
+            source_request_id, created_at, expires_at)
+          select * from json_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}::json) as x(id uuid, tenant_id uuid,
+            provider text, brain_id uuid, embedder_id text, embedder_version text, model_version text, prompt text,
+            normalized_prompt text, salient_tokens text[], parameters jsonb, embedding vector, result jsonb,
+            source_request_id text, created_at timestamptz, expires_at timestamptz)
+          on conflict (id) do update set tenant_id = excluded.tenant_id, provider = excluded.provider,
+            brain_id = excluded.brain_id, embedder_id = excluded.embedder_id,
+            embedder_version = excluded.embedder_version, model_version = excluded.model_version,
+            prompt = excluded.prompt, normalized_prompt = excluded.normalized_prompt,
+            salient_tokens = excluded.salient_tokens, parameters = excluded.parameters,
+            embedding = excluded.embedding, result = excluded.result,
+            source_request_id = excluded.source_request_id, created_at = excluded.created_at,
+            expires_at = excluded.expires_at`;
+      }
+    },
+    async query(q: SemanticQuery): Promise<SemanticMatch[]> {
+      const vec = toPgVector(q.embedding);
+      const rows = await sql.begin(async (tx) => {
+        await tx.unsafe(`set local hnsw.ef_search = ${Math.max(efSearch, q.topK)}`);
+        await tx`set local hnsw.iterative_scan = relaxed_order`;
+        return tx.unsafe<Row[]>(
+          `select ${SELECT_COLUMNS}, embedding <=> $1::vector as distance
+             from semantic_cache_entries
+            where tenant_id = $2 and provider = $3 and brain_id is not distinct from $4::uuid
+              and embedder_id = $5 and embedder_version = $6 and model_version = $7
+              and expires_at > to_timestamp($8::double precision / 1000)
+            order by embedding <=> $1::vector
+            limit $9`,
+          [vec, q.tenantId, q.provider, q.brainId, q.embedderId, q.embedderVersion, q.modelVersion, q.now, q.topK],
+        );
+      });
+      return rows
+        .map((row) => ({ entry: toEntry(row), similarity: similarityFromPgDistance(Number(row.distance)) }))
+        .filter((m) => m.similarity >= q.minSimilarity)
+        .sort((a, b) => b.similarity - a.similarity);
+    },
+    async fetch(tenantId, ids) {
+      if (ids.length === 0) return [];
+      const rows = await sql.unsafe<Row[]>(
+        `select ${SELECT_COLUMNS}, embedding::text as embedding from semantic_cache_entries
+          where tenant_id = $1 and id = any($2::uuid[])`,
+        [tenantId, ids as string[]],
+      );
+      return rows.map(toEntry);
+    },
+    async delete(tenantId, ids) {
+      if (ids.length === 0) return;
+      await sql`delete from semantic_cache_entries where tenant_id = ${tenantId} and id = any(${ids as string[]}::uuid[])`;
+    },
+    async deleteExpired(now, tenantIds) {
+      const cutoff = new Date(now).toISOString();
+      const result =
+        tenantIds === undefined
+          ? await sql`delete from semantic_cache_entries where expires_at <= ${cutoff}::timestamptz`
+          : await sql`delete from semantic_cache_entries where expires_at <= ${cutoff}::timestamptz
+                        and tenant_id = any(${tenantIds as string[]}::uuid[])`;
+      return result.count;
+    },
+    async count(tenantId) {
+      const [row] =
+        tenantId === undefined
+          ? await sql<{ n: string }[]>`select count(*) as n from semantic_cache_entries`
+          : await sql<{ n: string }[]>`select count(*) as n from semantic_cache_entries where tenant_id = ${tenantId}`;
+      return Number(row?.n ?? 0);
+    },
+  };
+}
