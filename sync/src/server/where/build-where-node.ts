@@ -1,0 +1,304 @@
+import type { Expr } from 'pgsql-ast-parser';
+import type { ColumnInfo } from '../schema/column-info';
+import { parseDecimal, formatDecimal } from './decimal';
+import { domainFor, isExactNumber, ValueInputError, type Domain } from './domains';
+import { compileLike } from './like-pattern';
+import { WhereError } from './where-error';
+import type { ColumnOperand, CompareOp, ConstOperand, WhereNode } from './where-node';
+
+export interface BuildWhereNodeOptions {
+  /** The where text, for literal spellings and error positions. */
+  source: string;
+  params: Readonly<Record<string, string>>;
+  columns: ReadonlyMap<string, ColumnInfo>;
+}
+
+/** A constant before it meets a column: its type comes from the column it is compared with. */
+type RawConst =
+  | { kind: 'string'; text: string; cast: NormalCast | undefined; param: number | undefined; position: number | undefined }
+  | { kind: 'number'; text: string; position: number | undefined }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'null' };
+
+interface NormalCast {
+  name: string;
+  /** Written in double quotes: compared with the typname exactly. */
+  quoted: boolean;
+}
+
+const MAX_IN_VALUES = 1000;
+const MAX_NODES = 500;
+
+const COMPARE_OPS: Readonly<Record<string, CompareOp>> = { '=': '=', '!=': '<>', '<>': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const FLIPPED: Readonly<Record<CompareOp, CompareOp>> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const TRUTH_OPS: Readonly<Record<string, { truth: boolean; negated: boolean }>> = {
+  'IS TRUE': { truth: true, negated: false },
+  'IS NOT TRUE': { truth: true, negated: true },
+  'IS FALSE': { truth: false, negated: false },
+  'IS NOT FALSE': { truth: false, negated: true },
+};
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
+  int: 'int4', integer: 'int4', int4: 'int4', smallint: 'int2', int2: 'int2', bigint: 'int8', int8: 'int8',
+  real: 'float4', float4: 'float4', float: 'float8', 'double precision': 'float8', float8: 'float8',
+  numeric: 'numeric', decimal: 'numeric', text: 'text', varchar: 'varchar', 'character varying': 'varchar',
+  char: 'bpchar', character: 'bpchar', bpchar: 'bpchar', bool: 'bool', boolean: 'bool', uuid: 'uuid',
+  timestamptz: 'timestamptz', 'timestamp with time zone': 'timestamptz', timestamp: 'timestamp',
+  'timestamp without time zone': 'timestamp', date: 'date',
+};
+
+/** Turns the parser's AST into a checked {@link WhereNode}; throws WhereError for anything outside the subset. */
+export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): WhereNode {
+  let nodes = 0;
+  const { source, params, columns } = options;
+
+  const fail = (code: WhereError['code'], message: string, at?: Expr): never => {
+    const position = at?._location?.start;
+    throw new WhereError(code, message, position === undefined ? {} : { position });
+  };
+
+  const predicate = (e: Expr): WhereNode => {
+    if (++nodes > MAX_NODES) fail('where_unsupported', `where clause is too complex (more than ${MAX_NODES} terms)`);
+    switch (e.type) {
+      case 'binary':
+        if (e.opSchema !== undefined) return fail('where_unsupported', 'schema-qualified operators are not supported', e);
+        if (e.op === 'AND' || e.op === 'OR') {
+          return { kind: e.op === 'AND' ? 'and' : 'or', args: [predicate(e.left), predicate(e.right)] };
+        }
+        if (e.op in COMPARE_OPS) return comparison(COMPARE_OPS[e.op] ?? '=', e.left, e.right, e);
+        if (e.op === 'IN' || e.op === 'NOT IN') return inList(e.op === 'NOT IN', e.left, e.right, e);
+        if (e.op === 'LIKE' || e.op === 'NOT LIKE' || e.op === 'ILIKE' || e.op === 'NOT ILIKE') {
+          return like(e.op.startsWith('NOT'), e.op.endsWith('ILIKE'), e.left, e.right, e);
+        }
+        return fail('where_unsupported', `operator ${e.op} is not supported`, e);
+      case 'unary': {
+        if (e.opSchema !== undefined) return fail('where_unsupported', 'schema-qualified operators are not supported', e);
+        if (e.op === 'NOT') return { kind: 'not', arg: predicate(e.operand) };
+        if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') {
+          return { kind: 'is-null', negated: e.op === 'IS NOT NULL', column: columnOnly(e.operand, e.op) };
+        }
+        const truth = TRUTH_OPS[e.op];
+        if (truth) return { kind: 'is-truth', ...truth, arg: predicate(e.operand) };
+        return fail('where_type', `operator ${e.op} does not yield a boolean`, e);
+      }
+      case 'ternary': {
+        // BETWEEN is sugar for two comparisons (Postgres rewrites it the same way).
+        const inside: WhereNode = { kind: 'and', args: [comparison('>=', e.value, e.lo, e), comparison('<=', e.value, e.hi, e)] };
+        return e.op === 'BETWEEN' ? inside : { kind: 'not', arg: inside };
+      }
+      case 'ref': {
+        const column = columnOperand(e);
+        if (column.column.typeName !== 'bool' || column.column.dims > 0) {
+          return fail('where_type', `column "${column.column.name}" is not boolean; compare it with a value`, e);
+        }
+        return { kind: 'bool-column', column };
+      }
+      case 'boolean':
+        return { kind: 'literal', value: e.value };
+      case 'null':
+        return { kind: 'literal', value: null };
+      default:
+        return unsupported(e);
+    }
+  };
+
+  const unsupported = (e: Expr): never => {
+    const what: Partial<Record<Expr['type'], string>> = {
+      call: 'function calls', select: 'subqueries', with: 'subqueries', 'array select': 'subqueries',
+      keyword: 'SQL value keywords', case: 'CASE', member: 'JSON operators', arrayIndex: 'array subscripts',
+    };
+    return fail('where_unsupported', `${what[e.type] ?? `"${e.type}" expressions`} are not supported in where`, e);
+  };
+
+  const columnOperand = (e: Expr): ColumnOperand => {
+    if (e.type !== 'ref') return fail('where_unsupported', 'expected a column', e);
+    if (e.table) return fail('where_unsupported', 'column references must not be qualified with a table', e);
+    if (e.name === '*') return fail('where_unsupported', '* is not a column', e);
+    // pgsql-ast-parser keeps the doubled quotes of a quoted identifier ("a""b"); Postgres means a"b.
+    const name = e.name.replaceAll('""', '"');
+    const column = columns.get(name);
+    if (!column) return fail('where_unknown_column', `unknown column "${name}"`, e);
+    return { kind: 'column', column, domain: domainFor(column) };
+  };
+
+  const columnOnly = (e: Expr, op: string): ColumnOperand =>
+    e.type === 'ref' ? columnOperand(e) : fail('where_unsupported', `${op} applies to columns only`, e);
+
+  const operand = (e: Expr): ColumnOperand | RawConst => {
+    if (e.type === 'ref') return columnOperand(e);
+    return constant(e);
+  };
+
+  const constant = (e: Expr): RawConst => {
+    const position = e._location?.start;
+    switch (e.type) {
+      case 'string':
+        return { kind: 'string', text: e.value, cast: undefined, param: undefined, position };
+      case 'integer':
+      case 'numeric':
+        return { kind: 'number', text: numberText(e), position };
+      case 'unary':
+        if ((e.op === '-' || e.op === '+') && (e.operand.type === 'integer' || e.operand.type === 'numeric' || e.operand.type === 'unary')) {
+          const inner = constant(e.operand);
+          if (inner.kind !== 'number') return fail('where_unsupported', `unary ${e.op} applies to numbers only`, e);
+          const text = e.op === '-' ? (inner.text.startsWith('-') ? inner.text.slice(1) : `-${inner.text}`) : inner.text;
+          return { kind: 'number', text, position };
+        }
+        return fail('where_unsupported', `operator ${e.op} is not supported on operands`, e);
+      case 'boolean':
+        return { kind: 'bool', value: e.value };
+      case 'null':
+        return { kind: 'null' };
+      case 'parameter':
+        return paramConst(e.name, position, e);
+      case 'cast': {
+        const inner = e.operand.type === 'parameter' || e.operand.type === 'string' ? constant(e.operand) : undefined;
+        if (!inner || inner.kind !== 'string') return fail('where_unsupported', 'casts apply to string literals and $n params only', e);
+        if (e.to.kind === 'array' || e.to.config !== undefined || (e.to.schema !== undefined && e.to.schema !== 'pg_catalog')) {
+          return fail('where_unsupported', 'casts to arrays, sized or schema-qualified types are not supported', e);
+        }
+        const name = e.to.doubleQuoted ? e.to.name : (TYPE_ALIASES[e.to.name.toLowerCase()] ?? e.to.name.toLowerCase());
+        return { ...inner, cast: { name, quoted: e.to.doubleQuoted === true } };
+      }
+      default:
+        return unsupported(e);
+    }
+  };
+
+  const numberText = (e: Expr): string => {
+    const loc = e._location;
+    const raw = loc ? source.slice(loc.start, loc.end).replace(/[\s()]/g, '') : '';
+    const d = parseDecimal(raw);
+    if (!d || d.kind !== 'finite') return fail('where_syntax', `invalid number literal "${raw}"`, e);
+    return raw;
+  };
+
+  const paramConst = (name: string, position: number | undefined, e: Expr): RawConst => {
+    const match = /^\$([1-9]\d{0,5})$/.exec(name);
+    if (!match) return fail('where_param', `invalid parameter ${name}: parameters are numbered from $1`, e);
+    const index = match[1] ?? '';
+    const text = params[index];
+    if (text === undefined) return fail('where_param', `parameter $${index} has no value (send params[${index}])`, e);
+    return { kind: 'string', text, cast: undefined, param: Number(index), position };
+  };
+
+  /** Types a constant by the column it meets, exactly as Postgres would resolve the operator. */
+  const typed = (raw: RawConst, column: ColumnOperand, domain: Domain<unknown>): ConstOperand => {
+    const { column: info } = column;
+    try {
+      switch (raw.kind) {
+        case 'null':
+          return { kind: 'const', value: null, param: null };
+        case 'bool':
+          if (!domain.fromBoolLiteral) throw new ValueInputError(`cannot compare ${domain.label} column "${info.name}" with a boolean`);
+          return { kind: 'const', value: domain.fromBoolLiteral(raw.value), param: { text: String(raw.value), cast: '"bool"' } };
+        case 'number': {
+          if (!domain.fromNumericLiteral) throw new ValueInputError(`cannot compare ${domain.label} column "${info.name}" with a number; quote the value`);
+          const d = parseDecimal(raw.text);
+          if (!d) throw new ValueInputError(`invalid number "${raw.text}"`);
+          // The literal keeps its own SQL type (int4, int8 or numeric), as in Postgres.
+          const integral = /^[+-]?\d+$/.test(raw.text) && d.kind === 'finite' ? d.m : undefined;
+          const cast = integral === undefined ? '"numeric"' : integral >= -(2n ** 31n) && integral < 2n ** 31n ? '"int4"' : integral >= -(2n ** 63n) && integral < 2n ** 63n ? '"int8"' : '"numeric"';
+          return { kind: 'const', value: domain.fromNumericLiteral(raw.text), param: { text: formatDecimal(d), cast } };
+        }
+        case 'string': {
+          if (raw.text.includes('\u0000')) throw new ValueInputError('values must not contain NUL characters');
+          if (raw.cast && !castMatches(raw.cast, info)) {
+            throw new ValueInputError(`cast to ${raw.cast.name} does not match column "${info.name}" of type ${info.typeName}`);
+          }
+          const value = domain.fromInput(raw.text);
+          return { kind: 'const', value, param: { text: domain.toParam(value), cast: domain.sqlType } };
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ValueInputError)) throw error;
+      const code = raw.kind === 'string' && raw.param !== undefined ? 'where_param' : 'where_type';
+      const prefix = raw.kind === 'string' && raw.param !== undefined ? `params[${raw.param}]: ` : '';
+      const position = raw.kind === 'string' || raw.kind === 'number' ? raw.position : undefined;
+      throw new WhereError(code, prefix + error.message, position === undefined ? { cause: error } : { position, cause: error });
+    }
+  };
+
+  const comparableDomain = (column: ColumnOperand, op: string, at: Expr): Domain<unknown> => {
+    const { domain } = column;
+    if (!domain) return fail('where_type', `column "${column.column.name}" of type ${typeLabel(column.column)} supports only IS [NOT] NULL`, at);
+    if (op !== '=' && op !== '<>' && op !== 'IN' && !domain.ordered) {
+      return fail('where_type', `column "${column.column.name}" of type ${domain.label} supports only = and <>`, at);
+    }
+    return domain;
+  };
+
+  const comparison = (op: CompareOp, leftExpr: Expr, rightExpr: Expr, at: Expr): WhereNode => {
+    let left = operand(leftExpr);
+    let right = operand(rightExpr);
+    if (left.kind !== 'column') {
+      if (right.kind !== 'column') return fail('where_unsupported', 'a comparison needs a column on one side', at);
+      [left, right] = [right, left];
+      op = FLIPPED[op];
+    }
+    const domain = comparableDomain(left, op, at);
+    if (right.kind === 'column') {
+      if (!columnsComparable(left.column, right.column) || !right.domain) {
+        return fail('where_type', `cannot compare column "${left.column.name}" (${typeLabel(left.column)}) with "${right.column.name}" (${typeLabel(right.column)})`, at);
+      }
+      return { kind: 'compare', op, left, right, domain };
+    }
+    return { kind: 'compare', op, left, right: typed(right, left, domain), domain };
+  };
+
+  const inList = (negated: boolean, leftExpr: Expr, rightExpr: Expr, at: Expr): WhereNode => {
+    const column = columnOnly(leftExpr, 'IN');
+    const domain = comparableDomain(column, 'IN', at);
+    const items = rightExpr.type === 'list' ? rightExpr.expressions : [rightExpr];
+    if (items.length > MAX_IN_VALUES) return fail('where_unsupported', `IN lists are limited to ${MAX_IN_VALUES} values`, at);
+    const values = items.map((item) => {
+      const raw = operand(item);
+      if (raw.kind === 'column') return fail('where_unsupported', 'IN lists take values, not columns', item);
+      return typed(raw, column, domain);
+    });
+    return { kind: 'in', negated, column, values, domain };
+  };
+
+  const like = (negated: boolean, caseInsensitive: boolean, leftExpr: Expr, rightExpr: Expr, at: Expr): WhereNode => {
+    const column = columnOnly(leftExpr, 'LIKE');
+    if (!column.domain?.text) return fail('where_type', `LIKE applies to text columns; "${column.column.name}" is ${typeLabel(column.column)}`, at);
+    const raw = operand(rightExpr);
+    if (raw.kind === 'column' || raw.kind === 'number' || raw.kind === 'bool') {
+      return fail('where_unsupported', 'LIKE patterns must be string literals or $n params', rightExpr);
+    }
+    if (raw.kind === 'null') {
+      return { kind: 'like', negated, caseInsensitive, column, pattern: { kind: 'const', value: null, param: null }, matcher: () => false };
+    }
+    if (raw.cast && raw.cast.name !== 'text' && raw.cast.name !== 'varchar') return fail('where_type', 'LIKE patterns are text', rightExpr);
+    let matcher: (text: string) => boolean;
+    try {
+      if (raw.text.includes('\u0000')) throw new ValueInputError('values must not contain NUL characters');
+      matcher = compileLike(raw.text, caseInsensitive);
+    } catch (error) {
+      if (!(error instanceof ValueInputError)) throw error;
+      return fail(raw.param === undefined ? 'where_type' : 'where_param', error.message, rightExpr);
+    }
+    // Postgres matches LIKE against the raw text (bpchar keeps its padding here).
+    const pattern: ConstOperand = { kind: 'const', value: raw.text, param: { text: raw.text, cast: '"text"' } };
+    return { kind: 'like', negated, caseInsensitive, column, pattern, matcher };
+  };
+
+  return predicate(expr);
+}
+
+function castMatches(cast: NormalCast, column: ColumnInfo): boolean {
+  if (cast.name === column.typeName) return true;
+  // varchar compares as text in Postgres, so either cast means the same.
+  return !cast.quoted && column.typeName === 'varchar' && cast.name === 'text';
+}
+
+function columnsComparable(a: ColumnInfo, b: ColumnInfo): boolean {
+  if (a.dims > 0 || b.dims > 0) return false;
+  if (a.typeName === b.typeName) return a.category !== 'E' || a.typeOid === b.typeOid;
+  if (isExactNumber(a) && isExactNumber(b)) return true;
+  const textual = new Set(['text', 'varchar']);
+  return textual.has(a.typeName) && textual.has(b.typeName);
+}
+
+function typeLabel(column: ColumnInfo): string {
+  return column.dims > 0 ? `${column.typeName}[]` : column.typeName;
+}
