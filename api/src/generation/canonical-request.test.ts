@@ -34,7 +34,7 @@ describe('canonical request / L1 key', () => {
       { ...base, modelVersion: 'sim-2' },
       { ...base, parameters: { ...base.parameters, model_provider: 'runway' } },
       { ...base, parameters: { ...base.parameters, pacing: 0.2 } },
-      { ...base, parameters: { ...base.parameters, duration_s: 10 } },
+      { ...base, parameters: { ...base.parameters, duration_seconds: 10 } },
     ]) {
       expect(l1Key(changed)).not.toBe(k);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NUMERIC_PARAMETERS, type CacheRequest, type GenerationParameters } from './types';
+import { DEFAULT_DURATION_SECONDS, NUMERIC_PARAMETERS, type CacheRequest, type GenerationParameters } from './types';
 
 /**
  * Quantisation step for the −1..1 parameters in the L1 key. 0.25 gives 9 levels per knob: a slider
@@ -26,14 +26,14 @@ export function quantize(value: number, step = PARAMETER_STEP): number {
 }
 
 export function quantizeParameters(p: GenerationParameters): Record<string, number | string> {
-  const out: Record<string, number | string> = { model_provider: p.model_provider, duration_s: p.duration_s ?? 5 };
+  const out: Record<string, number | string> = { model_provider: p.model_provider, duration_seconds: p.duration_seconds ?? DEFAULT_DURATION_SECONDS };
   for (const name of NUMERIC_PARAMETERS) out[name] = quantize(p[name]);
   return out;
 }
 
 /** True when every numeric knob differs by at most `tolerance` (L2's notion of "the same settings"). */
 export function parametersClose(a: GenerationParameters, b: GenerationParameters, tolerance: number): boolean {
-  if (a.model_provider !== b.model_provider || (a.duration_s ?? 5) !== (b.duration_s ?? 5)) return false;
+  if (a.model_provider !== b.model_provider || (a.duration_seconds ?? DEFAULT_DURATION_SECONDS) !== (b.duration_seconds ?? DEFAULT_DURATION_SECONDS)) return false;
   return NUMERIC_PARAMETERS.every((name) => Math.abs(a[name] - b[name]) <= tolerance + 1e-9);
 }
 
@@ -45,7 +45,7 @@ export function canonicalRequest(req: CacheRequest): string {
     req.tenantId,
     normalizePrompt(req.prompt),
     q.model_provider,
-    q.duration_s,
+    q.duration_seconds,
     ...NUMERIC_PARAMETERS.map((n) => q[n]),
     req.brainId ?? '',
     req.modelVersion,

@@ -4,11 +4,14 @@
 export const NUMERIC_PARAMETERS = ['lighting', 'camera_angle', 'mood', 'pacing'] as const;
 export type NumericParameter = (typeof NUMERIC_PARAMETERS)[number];
 
+/** Same keys as @storyforge/db's sceneParametersSchema (scene_versions.parameters). */
 export type GenerationParameters = Record<NumericParameter, number> & {
   model_provider: string;
   /** Clip length in seconds; the provider bills per second. Default 5. */
-  duration_s?: number;
+  duration_seconds?: number;
 };
+
+export const DEFAULT_DURATION_SECONDS = 5;
 
 export const LAYERS = ['L1', 'L2', 'L3', 'L4', 'miss'] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -29,9 +32,10 @@ export interface CacheRequest {
 export interface CachedVideo {
   videoUrl: string;
   thumbnailUrl: string;
-  videoSha256: string;
+  mediaAssetId?: string;
+  /** What producing it cost (USD). */
+  costUsd: number;
+  generationMs: number;
   /** Id of the request whose generation produced this video (the bench's ground truth uses it). */
   sourceRequestId: string;
-  costUsd: number;
-  durationS: number;
 }

@@ -1,7 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@storyforge/db/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createPgVectorStore } from './pgvector-store';
-import { ensureSemanticCacheTable } from './testing/ensure-semantic-cache-table';
 import type { VectorStore } from './vector-store';
 import { vectorStoreContract } from './vector-store.contract';
 
@@ -9,7 +8,6 @@ let db: TestDatabase;
 let store: VectorStore;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await ensureSemanticCacheTable(db.sql);
   store = createPgVectorStore({ sql: db.sql });
 });
 afterAll(() => db.drop());

@@ -1,3 +1,4 @@
+import type { SemanticCacheResult } from '@storyforge/db';
 import type postgres from 'postgres';
 import type { CachedVideo, GenerationParameters } from '../generation/types';
 import { fromPgVector, similarityFromPgDistance, toPgVector } from './similarity';
@@ -12,7 +13,7 @@ export interface PgVectorStoreOptions {
 }
 
 const SELECT_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
-  normalized_prompt, salient_tokens, parameters, result, extract(epoch from created_at) * 1000 as created_ms,
+  normalized_prompt, salient_tokens, parameters, result, source_request_id, extract(epoch from created_at) * 1000 as created_ms,
   extract(epoch from expires_at) * 1000 as expires_ms`;
 
 interface Row {
@@ -27,7 +28,8 @@ interface Row {
   normalized_prompt: string;
   salient_tokens: string[];
   parameters: GenerationParameters;
-  result: CachedVideo;
+  result: SemanticCacheResult;
+  source_request_id: string | null;
   created_ms: string;
   expires_ms: string;
   embedding?: string;
@@ -48,7 +50,7 @@ function toEntry(row: Row): SemanticEntry {
     salientTokens: row.salient_tokens,
     parameters: row.parameters,
     embedding: row.embedding === undefined ? new Float32Array(0) : fromPgVector(row.embedding),
-    result: row.result,
+    result: fromResultJson(row.result, row.source_request_id ?? ''),
     createdAt: Math.round(Number(row.created_ms)),
     expiresAt: Math.round(Number(row.expires_ms)),
   };
@@ -81,7 +83,7 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
           salient_tokens: e.salientTokens,
           parameters: e.parameters,
           embedding: toPgVector(e.embedding),
-          result: e.result,
+          result: toResultJson(e.result),
           source_request_id: e.result.sourceRequestId,
           created_at: new Date(e.createdAt).toISOString(),
           expires_at: new Date(e.expiresAt).toISOString(),
@@ -156,5 +158,27 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
           : await sql<{ n: string }[]>`select count(*) as n from semantic_cache_entries where tenant_id = ${tenantId}`;
       return Number(row?.n ?? 0);
     },
+  };
+}
+
+/** semantic_cache_entries.result follows @storyforge/db's semanticCacheResultSchema (snake_case). */
+export function toResultJson(v: CachedVideo): SemanticCacheResult {
+  return {
+    video_url: v.videoUrl,
+    thumbnail_url: v.thumbnailUrl,
+    ...(v.mediaAssetId === undefined ? {} : { media_asset_id: v.mediaAssetId }),
+    cost_usd: v.costUsd,
+    generation_ms: Math.round(v.generationMs),
+  };
+}
+
+export function fromResultJson(r: SemanticCacheResult, sourceRequestId: string): CachedVideo {
+  return {
+    videoUrl: r.video_url,
+    thumbnailUrl: r.thumbnail_url ?? '',
+    ...(r.media_asset_id === undefined ? {} : { mediaAssetId: r.media_asset_id }),
+    costUsd: r.cost_usd,
+    generationMs: r.generation_ms ?? 0,
+    sourceRequestId,
   };
 }

@@ -25,7 +25,7 @@ export function makeEntry(overrides: Partial<SemanticEntry> & { tenantId: string
     salientTokens: ['color:red'],
     parameters: { lighting: 0, camera_angle: 0.5, mood: -0.25, pacing: 0, model_provider: 'simulated' },
     embedding: vectorAt(1),
-    result: { videoUrl: `/media/${id}.mp4`, thumbnailUrl: `/media/${id}.jpg`, videoSha256: 'a'.repeat(64), sourceRequestId: `r-${id}`, costUsd: 0.5, durationS: 5 },
+    result: { videoUrl: `/media/${id}.mp4`, thumbnailUrl: `/media/${id}.jpg`, sourceRequestId: `r-${id}`, costUsd: 0.5, generationMs: 1200 },
     createdAt: 1_700_000_000_000,
     expiresAt: 1_700_000_000_000 + 90 * 86_400_000,
     ...overrides,
