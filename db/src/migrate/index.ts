@@ -1,5 +1,5 @@
 // The migration runner: drizzle-kit generates the up SQL, we hand-write the down SQL, this runs both.
-export { migrateUp, type MigrateUpResult } from './migrate-up';
+export { migrateUp, type MigrateUpOptions, type MigrateUpResult } from './migrate-up';
 export { migrateDown, type MigrateDownOptions, type MigrateDownResult } from './migrate-down';
 export { migrationStatus, type MigrationStatusEntry, type MigrationState } from './migration-status';
 export { MigrationError, type MigrationErrorCode } from './migration-error';

@@ -1,6 +1,12 @@
 import { MIGRATIONS_TABLE, readApplied, verifyApplied } from './bookkeeping';
 import { loadMigrations } from './load-migrations';
+import { MigrationError } from './migration-error';
 import { type MigrateOptions, runInTransaction, withMigrationLock } from './session';
+
+export interface MigrateUpOptions extends MigrateOptions {
+  /** Id (journal idx) of the last migration to apply. Default: all of them. */
+  to?: number;
+}
 
 export interface MigrateUpResult {
   /** Names applied by this call, in order (empty when the database was already up to date). */
@@ -14,15 +20,24 @@ export interface MigrateUpResult {
  *
  * @example await migrateUp({ databaseUrl: process.env.DATABASE_URL!, log: console.log })
  */
-export async function migrateUp(options: MigrateOptions): Promise<MigrateUpResult> {
+export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpResult> {
   const files = loadMigrations(options.migrationsDir);
+  const to = options.to ?? files.length - 1;
+  if (!Number.isInteger(to) || to < -1 || to >= files.length) {
+    throw new MigrationError(
+      'INVALID_TARGET',
+      `cannot migrate up to ${String(to)}: the migrations go from 0 to ${files.length - 1}`,
+      `pass --to N with -1 ≤ N ≤ ${files.length - 1}, or omit it to apply everything`,
+      { to, latest: files.length - 1 },
+    );
+  }
   return withMigrationLock(options, async (sql) => {
     const applied = await readApplied(sql);
     verifyApplied(applied, files);
     const done = new Set(applied.map((row) => row.id));
     const names: string[] = [];
     for (const file of files) {
-      if (done.has(file.id)) continue;
+      if (done.has(file.id) || file.id > to) continue;
       const started = performance.now();
       await runInTransaction(sql, file, 'up', file.upSql, (tx) =>
         tx`insert into ${tx(MIGRATIONS_TABLE)} (id, name, checksum) values (${file.id}, ${file.name}, ${file.checksum})`,

@@ -4,7 +4,7 @@ import { MigrationError } from './migration-error';
 import { migrationStatus } from './migration-status';
 
 export interface MigrationCommandOptions {
-  /** ['up'] | ['down', '--to', 'N'] | ['status'] */
+  /** ['up'] | ['up', '--to', 'N'] | ['down'] | ['down', '--to', 'N'] | ['status'] */
   argv: readonly string[];
   databaseUrl: string;
   log: (line: string) => void;
@@ -13,7 +13,7 @@ export interface MigrationCommandOptions {
   migrationsDir?: string;
 }
 
-export const MIGRATION_USAGE = 'usage: migrate up | down [--to N] (N = last migration to keep, -1 = all) | status';
+export const MIGRATION_USAGE = 'usage: migrate up [--to N] | down [--to N] | status  (N = id of the last migration to apply / keep; down --to -1 = all)';
 
 function parseTo(argv: readonly string[]): number | undefined | 'invalid' {
   const at = argv.findIndex((a) => a === '--to' || a.startsWith('--to='));
@@ -39,15 +39,14 @@ export async function runMigrationCommand(options: MigrationCommandOptions): Pro
   try {
     switch (command) {
       case 'up':
-        await migrateUp(base);
-        return 0;
       case 'down': {
         const to = parseTo(rest);
         if (to === 'invalid') {
           options.logError(`--to needs an integer. ${MIGRATION_USAGE}`);
           return 2;
         }
-        await migrateDown(to === undefined ? base : { ...base, to });
+        const target = to === undefined ? base : { ...base, to };
+        await (command === 'up' ? migrateUp(target) : migrateDown(target));
         return 0;
       }
       case 'status':
