@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type postgres from 'postgres';
+import type { AuthVariables } from '../auth/require-auth';
+import type { ServerClock } from '../clock/server-clock';
+import { ApiError } from '../errors/api-error';
+import { isRetryableSqlState, sqlState } from '../errors/pg-error';
+import { readJson, requireJson } from '../http/require-json';
+import { applyMutations, type ApplyMutationsResult } from '../mutations/apply-mutations';
+import { mutationBatchSchema } from '../mutations/mutation-schema';
+import type { MutationMetrics } from '../metrics/mutation-metrics';
+
+export interface MutationsRouteDeps {
+  sql: postgres.Sql;
+  clock: ServerClock;
+  logger: Logger;
+  metrics: MutationMetrics;
+  /** Whole-transaction attempts on deadlock / serialization failure. */
+  maxAttempts?: number;
+}
+
+/** POST /v1/mutations: one batch, one transaction, a result per mutation plus the txid. */
+export function mutationsRoute({ sql, clock, logger, metrics, maxAttempts = 5 }: MutationsRouteDeps) {
+  return new Hono<{ Variables: AuthVariables & { requestId: string } }>().post('/', requireJson, async (c) => {
+    const parsed = mutationBatchSchema.safeParse(await readJson(c.req));
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
+      throw new ApiError('invalid_body', 'The body is not a valid mutation batch', { issues });
+    }
+    const { clientId, mutations } = parsed.data;
+    const userId = c.get('userId');
+    let outcome: ApplyMutationsResult | undefined;
+    for (let attempt = 1; outcome === undefined; attempt++) {
+      try {
+        // postgres.js types begin()'s result as UnwrapPromiseArray; the callback returns a plain object.
+        outcome = (await sql.begin((tx) => applyMutations({ tx, userId, clientId, mutations, clock }))) as ApplyMutationsResult;
+      } catch (e) {
+        if (!isRetryableSqlState(sqlState(e)) || attempt >= maxAttempts) throw e;
+        metrics.retries.inc();
+        logger.debug({ attempt, sqlstate: sqlState(e), requestId: c.get('requestId') }, 'retrying mutation batch');
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
+      }
+    }
+    for (const r of outcome.results) {
+      metrics.mutations.inc({ status: r.status, code: r.status === 'rejected' ? r.error.code : '' });
+    }
+    return c.json(outcome);
+  });
+}
