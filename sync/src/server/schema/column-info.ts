@@ -17,7 +17,7 @@ export interface ColumnInfo {
   /** Array dimensions (0 for scalars). pg_attribute.attndims is unreliable, so >=1 for any array. */
   dims: number;
   notNull: boolean;
-  /** 1-based position in the primary key, absent when not part of it. Electric's `pk_index` is 0-based. */
+  /** 0-based position in the primary key (Electric's `pk_index`), absent when not part of it. */
   pkIndex?: number;
   /** pg_attribute.atttypmod (-1 when none); e.g. vector(512) → 512, varchar(20) → 24. */
   typeMod: number;

@@ -1,0 +1,3 @@
+export * from './constants';
+export * from './offset';
+export type * from './messages';

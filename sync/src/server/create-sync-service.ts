@@ -1,0 +1,171 @@
+import postgres from 'postgres';
+import type { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import { createSyncApp } from './http/create-app';
+import { createShapeHandler } from './http/shape-handler';
+import { createSyncMetrics } from './metrics';
+import { ensureSlotAndPublication } from './replication/publication';
+import { ReplicationConsumer } from './replication/replication-consumer';
+import { rejectAnyWhere, type CompileWhere } from './shapes/row-filter';
+import type { ScopePolicy } from './shapes/scope-policy';
+import { ShapeEngine, type EngineLogger } from './shapes/shape-engine';
+import { wake } from './shapes/shape-runtime';
+import { ShapeStore } from './store/shape-store';
+
+export interface SyncServiceOptions {
+  databaseUrl: string;
+  /** Directory of the durable shape-log store (one SQLite file). */
+  dataDir: string;
+  log: EngineLogger;
+  registry?: Registry;
+  /** Auth mode: without it the server is in dev mode (any table, DELETE /v1/shape). */
+  authenticate?: (req: Request) => Promise<{ userId: string } | null>;
+  /** Scope policy applied in auth mode (sync/src/server/scope). */
+  scope?: ScopePolicy;
+  /** Where-clause compiler (sync/src/server/where); without it any `where` is refused with 400. */
+  compileWhere?: CompileWhere;
+  slotName?: string;
+  publicationName?: string;
+  /** Long-poll hold time (default 20 s). */
+  liveTimeoutMs?: number;
+  sseKeepAliveMs?: number;
+  sseMaxMs?: number;
+  snapshotPageSize?: number;
+  logPageSize?: number;
+  maxLogEntries?: number;
+  /** Warn when the slot retains more WAL than this (default 1 GiB). Bound it hard with max_slot_wal_keep_size. */
+  slotLagWarnBytes?: number;
+  slotLagPollMs?: number;
+  /** SQLite synchronous mode: NORMAL survives process crashes, FULL also power loss. */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+export interface SyncService {
+  app: Hono;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Test/bench hook: the engine (shape count, processed LSN). */
+  engine(): ShapeEngine;
+}
+
+// Output functions run with these session settings, on the snapshot connection AND in the walsender,
+// so snapshot rows and streamed changes carry byte-identical text forms.
+const TEXT_FORM_SETTINGS = {
+  TimeZone: 'UTC',
+  DateStyle: 'ISO',
+  IntervalStyle: 'postgres',
+  extra_float_digits: '1',
+  bytea_output: 'hex',
+} as const;
+
+/**
+ * The sync server: logical replication → durable shape logs → Electric-compatible `GET /v1/shape`.
+ *
+ * @example
+ *   const sync = createSyncService({ databaseUrl, dataDir: './.data/sync', log: pino() });
+ *   await sync.start();
+ *   serve({ fetch: sync.app.fetch, port: 3000 });
+ */
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  const slotName = options.slotName ?? 'storyforge_sync';
+  const publicationName = options.publicationName ?? 'storyforge_sync';
+  const log = options.log;
+  const metrics = createSyncMetrics(options.registry);
+  const sql = postgres(options.databaseUrl, { max: 4, onnotice: () => {} });
+  const snapshotSql = postgres(options.databaseUrl, { max: 4, onnotice: () => {}, connection: TEXT_FORM_SETTINGS });
+  const store = new ShapeStore({ dataDir: options.dataDir, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+  let ready = false;
+  let stopped = false;
+  let lagTimer: NodeJS.Timeout | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let consumer: ReplicationConsumer | undefined;
+
+  const engine = new ShapeEngine({
+    store,
+    sql,
+    snapshotSql,
+    publicationName,
+    compileWhere: options.compileWhere ?? rejectAnyWhere,
+    scope: options.scope,
+    log,
+    snapshotPageSize: options.snapshotPageSize ?? 10_000,
+    maxLogEntries: options.maxLogEntries ?? 200_000,
+    acknowledge: (lsn) => consumer?.acknowledge(lsn),
+    onIngest: (n) => metrics.changesIngested.inc(n),
+  });
+
+  const handleShape = createShapeHandler({
+    engine,
+    store,
+    authenticate: options.authenticate,
+    isReady: () => ready,
+    liveTimeoutMs: options.liveTimeoutMs ?? 20_000,
+    sseKeepAliveMs: options.sseKeepAliveMs ?? 20_000,
+    sseMaxMs: options.sseMaxMs ?? 60_000,
+    logPageSize: options.logPageSize ?? 10_000,
+    onLive: (d) => metrics.liveConnections.inc(d),
+  });
+  const app = createSyncApp({ handleShape, engine, isReady: () => ready, devMode: options.authenticate === undefined, log });
+
+  const replicationUrl = (() => {
+    const url = new URL(options.databaseUrl);
+    url.searchParams.set('options', Object.entries(TEXT_FORM_SETTINGS).map(([k, v]) => `-c ${k}=${v}`).join(' '));
+    return url.toString();
+  })();
+
+  async function connect(): Promise<void> {
+    const c = new ReplicationConsumer({
+      connectionString: replicationUrl,
+      slotName,
+      publicationName,
+      onTransaction: (txn) => engine.ingest(txn),
+      onIdle: (walEnd) => engine.idle(walEnd),
+      onError: (error) => {
+        if (stopped || consumer !== c) return;
+        log.error({ err: error }, 'replication stream failed; reconnecting');
+        consumer = undefined;
+        void c.stop().catch(() => {});
+        restartTimer = setTimeout(() => void connect().catch((e: unknown) => log.error({ err: e }, 'reconnect failed')), 1_000);
+      },
+    });
+    consumer = c;
+    await c.start(0n);
+  }
+
+  async function pollSlotLag(): Promise<void> {
+    const [row] = await sql<{ lag: string | null }[]>`
+      select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text as lag
+      from pg_replication_slots where slot_name = ${slotName}`;
+    const lag = Number(row?.lag ?? 0);
+    metrics.slotLagBytes.set(lag);
+    metrics.shapes.set(engine.shapeCount);
+    if (lag > (options.slotLagWarnBytes ?? 1024 ** 3)) {
+      log.warn({ slotName, lagBytes: lag }, 'replication slot retains a lot of WAL; set max_slot_wal_keep_size to bound it');
+    }
+  }
+
+  return {
+    app,
+    engine: () => engine,
+    async start() {
+      await ensureSlotAndPublication(sql, slotName, publicationName);
+      await engine.load();
+      await connect();
+      ready = true;
+      lagTimer = setInterval(() => void pollSlotLag().catch((e: unknown) => log.warn({ err: e }, 'slot lag poll failed')), options.slotLagPollMs ?? 10_000);
+      lagTimer.unref();
+      log.info({ slotName, publicationName, shapes: engine.shapeCount, cursor: engine.processedLsn }, 'sync service started');
+    },
+    async stop() {
+      stopped = true;
+      ready = false;
+      clearInterval(lagTimer);
+      clearTimeout(restartTimer);
+      await consumer?.stop().catch(() => {});
+      engine.flush();
+      for (const shape of engine.shapes()) wake(shape);
+      await Promise.all([sql.end({ timeout: 1 }), snapshotSql.end({ timeout: 1 })]);
+      store.close();
+    },
+  };
+}

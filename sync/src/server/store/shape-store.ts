@@ -1,0 +1,150 @@
+// Durable shape logs in one SQLite file (better-sqlite3 12.x: 13 needs Node 22 and crashes on Node 20).
+// Durability: WAL mode + synchronous=NORMAL survives a kill -9 of this process (a committed SQLite
+// transaction is in the WAL file before commit returns); it does not survive power loss — pass
+// `synchronous: 'FULL'` for that. The replication cursor is written in the same SQLite transaction as
+// the log entries it covers, and the slot is only acknowledged after that commit (atomic cursor + data).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface StoredShape {
+  handle: string;
+  defKey: string;
+  /** JSON of the ShapeDefinition. */
+  definition: string;
+  /** JSON of the electric-schema of the shape when it was created (detects table changes on restart). */
+  schema: string;
+  status: 'creating' | 'ready';
+  pageCount: number;
+  /** snapshot-end control message JSON. */
+  snapshotEnd: string;
+  createdAt: number;
+}
+
+export interface LogEntry {
+  handle: string;
+  lsn: number;
+  op: number;
+  body: string;
+}
+
+export interface ShapeStoreOptions {
+  dataDir: string;
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+const SCHEMA = `
+create table if not exists meta (key text primary key, value text not null) without rowid;
+create table if not exists shapes (
+  handle text primary key, def_key text not null, definition text not null, schema text not null,
+  status text not null, page_count integer not null, snapshot_end text not null, created_at integer not null
+) without rowid;
+create table if not exists snapshot_pages (handle text not null, page integer not null, body text not null,
+  primary key (handle, page)) without rowid;
+create table if not exists log (handle text not null, lsn integer not null, op integer not null, body text not null,
+  primary key (handle, lsn, op)) without rowid;
+`;
+
+export class ShapeStore {
+  readonly db: Database.Database;
+  readonly #append: Database.Statement;
+  readonly #setCursor: Database.Statement;
+  readonly #readLog: Database.Statement;
+  readonly #readTxn: Database.Statement;
+  readonly #getPage: Database.Statement;
+  readonly #appendBatch: (entries: readonly LogEntry[], cursor: number | null) => void;
+
+  constructor(options: ShapeStoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.db = new Database(join(options.dataDir, 'shape-logs.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.exec(SCHEMA);
+    this.#append = this.db.prepare('insert or ignore into log (handle, lsn, op, body) values (?, ?, ?, ?)');
+    this.#setCursor = this.db.prepare(`insert into meta (key, value) values ('cursor', ?)
+      on conflict (key) do update set value = excluded.value`);
+    this.#readLog = this.db.prepare('select lsn, op, body from log where handle = ? and lsn > ? order by lsn, op limit ?');
+    this.#readTxn = this.db.prepare('select lsn, op, body from log where handle = ? and lsn = ? and op > ? order by op');
+    this.#getPage = this.db.prepare('select body from snapshot_pages where handle = ? and page = ?').pluck();
+    this.#appendBatch = this.db.transaction((entries: readonly LogEntry[], cursor: number | null) => {
+      for (const e of entries) this.#append.run(e.handle, e.lsn, e.op, e.body);
+      if (cursor !== null) this.#setCursor.run(String(cursor));
+    });
+  }
+
+  /** Commit LSN of the last replication transaction whose changes are in the logs (0 if none). */
+  cursor(): number {
+    const row = this.db.prepare("select value from meta where key = 'cursor'").pluck().get() as string | undefined;
+    return row === undefined ? 0 : Number(row);
+  }
+
+  /** Appends entries and advances the cursor in one transaction. */
+  append(entries: readonly LogEntry[], cursor: number | null): void {
+    this.#appendBatch(entries, cursor);
+  }
+
+  /**
+   * Entries of a shape after `afterLsn`, at most ~`limit`, never splitting a transaction (a response
+   * that ends mid-transaction would make the SSE resume offset skip the rest of it).
+   */
+  readLog(handle: string, afterLsn: number, limit: number): LogEntry[] {
+    const rows = this.#readLog.all(handle, afterLsn, limit) as { lsn: number; op: number; body: string }[];
+    const last = rows[rows.length - 1];
+    if (rows.length === limit && last !== undefined) {
+      rows.push(...(this.#readTxn.all(handle, last.lsn, last.op) as typeof rows));
+    }
+    return rows.map((r) => ({ handle, lsn: r.lsn, op: r.op, body: r.body }));
+  }
+
+  logCount(handle: string): number {
+    return this.db.prepare('select count(*) from log where handle = ?').pluck().get(handle) as number;
+  }
+
+  lastLogLsn(handle: string): number {
+    return (this.db.prepare('select max(lsn) from log where handle = ?').pluck().get(handle) as number | null) ?? 0;
+  }
+
+  createShape(shape: StoredShape): void {
+    this.db
+      .prepare(`insert into shapes (handle, def_key, definition, schema, status, page_count, snapshot_end, created_at)
+        values (@handle, @defKey, @definition, @schema, @status, @pageCount, @snapshotEnd, @createdAt)`)
+      .run(shape);
+  }
+
+  putSnapshotPage(handle: string, page: number, body: string): void {
+    this.db.prepare('insert or replace into snapshot_pages (handle, page, body) values (?, ?, ?)').run(handle, page, body);
+  }
+
+  snapshotPage(handle: string, page: number): string | undefined {
+    return this.#getPage.get(handle, page) as string | undefined;
+  }
+
+  /** Marks a shape's snapshot complete and writes the changes captured while it was taken, atomically. */
+  markReady(handle: string, pageCount: number, snapshotEnd: string, captured: readonly LogEntry[]): void {
+    this.db.transaction(() => {
+      for (const e of captured) this.#append.run(e.handle, e.lsn, e.op, e.body);
+      this.db
+        .prepare("update shapes set status = 'ready', page_count = ?, snapshot_end = ? where handle = ?")
+        .run(pageCount, snapshotEnd, handle);
+    })();
+  }
+
+  shapes(): StoredShape[] {
+    return this.db
+      .prepare(`select handle, def_key as defKey, definition, schema, status, page_count as pageCount,
+        snapshot_end as snapshotEnd, created_at as createdAt from shapes`)
+      .all() as StoredShape[];
+  }
+
+  deleteShape(handle: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('delete from log where handle = ?').run(handle);
+      this.db.prepare('delete from snapshot_pages where handle = ?').run(handle);
+      this.db.prepare('delete from shapes where handle = ?').run(handle);
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
