@@ -18,7 +18,11 @@ export interface TakeSnapshotOptions {
 
 /** Runs the snapshot, writing pages as they come; resolves once every page is durable. */
 export async function takeSnapshot({ sql, store, shape, pageSize }: TakeSnapshotOptions): Promise<void> {
-  const cols = shape.selected.map((c, i) => `${quoteIdent(c.name)}::text as c${i}`).join(', ');
+  // ::text gives the output-function text form, except bpchar whose cast to text strips the padding that
+  // pgoutput keeps; postgres.js returns bpchar (and its domains) unparsed, so read it as is.
+  const cols = shape.selected
+    .map((c, i) => `${quoteIdent(c.name)}${c.typeName === 'bpchar' && c.dims === 0 ? '' : '::text'} as c${i}`)
+    .join(', ');
   const where = shape.filter.sql === null ? '' : ` where ${shape.filter.sql}`;
   const query = `select ${cols} from ${qualifiedName(shape.table)}${where}`;
   const relation = JSON.stringify([shape.table.schema, shape.table.name]);
