@@ -1,20 +1,49 @@
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { migrateUp } from '@storyforge/db';
+import { DEMO_USER_EMAIL, seedDemo } from '@storyforge/db/seed';
 import { startDevStack } from '@storyforge/db/stack';
+import { readServerConfig, startServer } from '@storyforge/api/server';
 
 export interface RunAppOptions {
   root: string;
   log: (line: string) => void;
 }
 
-/** `npm start`: stack up, migrate, demo data, serve; Ctrl-C stops what we started. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** `npm start`: stack up, migrate, demo data, serve on one port; Ctrl-C stops what we started. */
 export async function runApp({ root, log }: RunAppOptions): Promise<number> {
   const stack = await startDevStack({ root, log });
-  log(`database ${stack.databaseUrl}`);
-  log(`redis ${stack.redisUrl}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  log('stopping');
-  await stack.stop();
+  try {
+    log(`database ${stack.databaseUrl}${stack.embedded ? ' (embedded, ./.data/postgres)' : ''}`);
+    const migrated = await migrateUp({ databaseUrl: stack.databaseUrl, log });
+    log(`migrations: ${migrated.applied.length === 0 ? 'up to date' : `applied ${migrated.applied.join(', ')}`}`);
+    const sql = postgres(stack.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const seeded = await seedDemo({ sql, log });
+      const added = Object.values(seeded.inserted).reduce((a, b) => a + b, 0);
+      log(added === 0 ? 'demo data present' : `demo data loaded (${added} rows)`);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+    const config = readServerConfig({ databaseUrl: stack.databaseUrl, redisUrl: stack.redisUrl, dataDir: join(root, '.data') });
+    const server = await startServer({ config });
+    log(`serving on ${server.url}  (health: ${server.url}/v1/health)`);
+    if (config.devMode) {
+      log(`demo login: curl -s -X POST ${server.url}/v1/auth/dev-login -H 'content-type: application/json' -d '{"email":"${DEMO_USER_EMAIL}"}'`);
+    }
+    log('Ctrl-C stops the server, Postgres and Redis');
+    await untilSignal();
+    log('stopping');
+    await server.stop();
+  } finally {
+    await stack.stop();
+  }
   return 0;
 }
