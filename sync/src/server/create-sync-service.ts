@@ -6,7 +6,8 @@ import { createShapeHandler } from './http/shape-handler';
 import { createSyncMetrics } from './metrics';
 import { ensureSlotAndPublication } from './replication/publication';
 import { ReplicationConsumer } from './replication/replication-consumer';
-import { rejectAnyWhere, type CompileWhere } from './shapes/row-filter';
+import type { CompileWhere } from './shapes/row-filter';
+import { compileWhere } from './where/compile-where';
 import type { ScopePolicy } from './shapes/scope-policy';
 import { ShapeEngine, type EngineLogger } from './shapes/shape-engine';
 import { wake } from './shapes/shape-runtime';
@@ -22,7 +23,7 @@ export interface SyncServiceOptions {
   authenticate?: (req: Request) => Promise<{ userId: string } | null>;
   /** Scope policy applied in auth mode (sync/src/server/scope). */
   scope?: ScopePolicy;
-  /** Where-clause compiler (sync/src/server/where); without it any `where` is refused with 400. */
+  /** Where-clause compiler; defaults to sync/src/server/where (safe SQL subset). */
   compileWhere?: CompileWhere;
   slotName?: string;
   publicationName?: string;
@@ -85,7 +86,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     sql,
     snapshotSql,
     publicationName,
-    compileWhere: options.compileWhere ?? rejectAnyWhere,
+    compileWhere: options.compileWhere ?? compileWhere,
     scope: options.scope,
     log,
     snapshotPageSize: options.snapshotPageSize ?? 10_000,

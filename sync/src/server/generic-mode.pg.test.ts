@@ -1,6 +1,6 @@
 // Generic mode: any table with a primary key, any schema, quoted names, every common type, tables created
 // after start — checked with the stock @electric-sql/client.
-import { ShapeStream, Shape, type Row } from '@electric-sql/client';
+import { openShape } from './testing/open-shape';
 import { createTestDatabase, type TestDatabase } from '@storyforge/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSync, type TestSync } from './testing/start-test-sync';
@@ -43,8 +43,7 @@ describe('generic mode', () => {
   it('parses every common type identically from the snapshot and the stream', async () => {
     const big = 'x'.repeat(10_000); // TOASTed: an update that leaves it unchanged must not send null
     await insertTyped('00000000-0000-7000-8000-000000000001', big);
-    const stream = new ShapeStream<Row>({ url: sync.shapeUrl, params: { table: 'typed' } });
-    const shape = new Shape(stream);
+    const { shape, close } = openShape({ url: sync.shapeUrl, params: { table: 'typed' } });
     const [snap] = await shape.rows;
     expect(snap).toMatchObject({
       id: '00000000-0000-7000-8000-000000000001',
@@ -59,7 +58,7 @@ describe('generic mode', () => {
     await db.sql`update typed set i4 = 5 where id = '00000000-0000-7000-8000-000000000002'`;
     const updated = await waitFor(() => shape.currentRows.find((r) => r.id === '00000000-0000-7000-8000-000000000002' && r.i4 === 5));
     expect(updated.big).toBe(big);
-    stream.unsubscribeAll();
+    close();
   });
 
   it('reports the schema header the client needs (arrays with dims, vector type_mod, pk_index, not_null)', async () => {
@@ -75,26 +74,24 @@ describe('generic mode', () => {
   });
 
   it('serves quoted schema and table names with spaces', async () => {
-    const stream = new ShapeStream<Row>({ url: sync.shapeUrl, params: { table: '"Other Schema"."my items"' } });
-    const shape = new Shape(stream);
+    const { shape, close } = openShape({ url: sync.shapeUrl, params: { table: '"Other Schema"."my items"' } });
     expect(await shape.rows).toEqual([{ id: 1, 'Title Case': 'one' }]);
     await db.sql.unsafe(`insert into "Other Schema"."my items" values (2, 'two')`);
     await waitFor(() => (shape.currentRows.length === 2 ? true : undefined));
-    stream.unsubscribeAll();
+    close();
   });
 
   it('serves a table created after the server started, with a column subset', async () => {
     await db.sql`create table later (id int primary key, secret text, visible text)`;
     await db.sql`insert into later values (1, 's', 'v')`;
-    const stream = new ShapeStream<Row>({ url: sync.shapeUrl, params: { table: 'later', columns: ['id', 'visible'] } });
-    const shape = new Shape(stream);
+    const { shape, close } = openShape({ url: sync.shapeUrl, params: { table: 'later', columns: ['id', 'visible'] } });
     expect(await shape.rows).toEqual([{ id: 1, visible: 'v' }]);
     await db.sql`insert into later values (2, 's2', 'v2')`;
     await db.sql`update later set secret = 'only secret changed' where id = 1`;
     await db.sql`update later set visible = 'v1' where id = 1`;
     await waitFor(() => (shape.currentRows.find((r) => r.id === 1)?.visible === 'v1' ? true : undefined));
     expect(shape.currentRows.sort((a, b) => Number(a.id) - Number(b.id))).toEqual([{ id: 1, visible: 'v1' }, { id: 2, visible: 'v2' }]);
-    stream.unsubscribeAll();
+    close();
   });
 
   it('rejects bad requests with 400 and Electric\'s error body', async () => {

@@ -1,4 +1,4 @@
-import { ShapeStream, Shape, type Row } from '@electric-sql/client';
+import { openShape } from './testing/open-shape';
 import { createTestDatabase, type TestDatabase } from '@storyforge/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSync, type TestSync } from './testing/start-test-sync';
@@ -32,8 +32,7 @@ describe.each([
   ['sse', true],
 ])('snapshot + live (%s)', (_name, sse) => {
   it('delivers the snapshot then live inserts, updates and deletes', async () => {
-    const stream = new ShapeStream<Row>({ url: sync.shapeUrl, params: { table: 'items' }, liveSse: sse });
-    const shape = new Shape(stream);
+    const { shape, close } = openShape({ url: sync.shapeUrl, params: { table: 'items' }, liveSse: sse });
     const rows = await shape.rows;
     expect(rows.length).toBeGreaterThanOrEqual(5);
     const id = sse ? 100 : 200;
@@ -43,6 +42,6 @@ describe.each([
     await waitFor(() => (shape.currentRows.find((r) => r.id === id)?.title === 'changed' ? true : undefined));
     await db.sql`delete from items where id = ${id}`;
     await waitFor(() => (shape.currentRows.some((r) => r.id === id) ? undefined : true));
-    stream.unsubscribeAll();
+    close();
   });
 });

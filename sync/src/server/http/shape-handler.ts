@@ -52,9 +52,12 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     return new Response(body, { status: 200, headers });
   }
 
-  /** Waits (bounded) for the snapshot to reach `page` or finish. */
+  /**
+   * Waits until `page` is written AND we know whether it is the last one (the next page exists or the
+   * snapshot finished), so a page's response — offset, snapshot-end — is the same whenever it is served.
+   */
   async function waitForPage(shape: ShapeRuntime, page: number, signal: AbortSignal): Promise<void> {
-    while (shape.state === 'snapshotting' && shape.pageCount <= page && !signal.aborted) {
+    while (shape.state === 'snapshotting' && shape.pageCount <= page + 1 && !signal.aborted) {
       await waitForShape(shape, 5_000, signal);
     }
   }
