@@ -143,7 +143,12 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
           const text = e.op === '-' ? (inner.text.startsWith('-') ? inner.text.slice(1) : `-${inner.text}`) : inner.text;
           return { kind: 'number', text, position };
         }
-        return fail('where_unsupported', `operator ${e.op} is not supported on operands`, e);
+        if (e.op !== '-' && e.op !== '+') {
+          // pgsql-ast-parser binds IS tighter than comparisons (`a = 1 IS TRUE` → `a = (1 IS TRUE)`), unlike
+          // Postgres; such a tree is refused rather than given a meaning the client did not write.
+          return fail('where_unsupported', `${e.op} applies to a whole condition: write it as (a = b) ${e.op}`, e);
+        }
+        return fail('where_unsupported', `unary ${e.op} applies to numbers only`, e);
       case 'boolean':
         return { kind: 'bool', value: e.value };
       case 'null':
@@ -182,7 +187,7 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
   };
 
   /** Types a constant by the column it meets, exactly as Postgres would resolve the operator. */
-  const typed = (raw: RawConst, column: ColumnOperand, domain: Domain<unknown>): ConstOperand => {
+  const typed = (raw: RawConst, column: ColumnOperand, domain: Domain<unknown>, inList = false): ConstOperand => {
     const { column: info } = column;
     try {
       switch (raw.kind) {
@@ -198,7 +203,12 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
           // The literal keeps its own SQL type (int4, int8 or numeric), as in Postgres.
           const integral = /^[+-]?\d+$/.test(raw.text) && d.kind === 'finite' ? d.m : undefined;
           const cast = integral === undefined ? '"numeric"' : integral >= -(2n ** 31n) && integral < 2n ** 31n ? '"int4"' : integral >= -(2n ** 63n) && integral < 2n ** 63n ? '"int8"' : '"numeric"';
-          return { kind: 'const', value: domain.fromNumericLiteral(raw.text), param: { text: formatDecimal(d), cast } };
+          // An IN list of two or more values is resolved to one common type (transformAExprIn →
+          // select_common_type): for a float4 column that is float4, so `f4 IN (0, 16777217)` rounds the
+          // literal, while `f4 = 16777217` and a one-value `f4 IN (16777217)` compare as float8.
+          const floatList = inList && (domain.label === 'float4' || domain.label === 'float8');
+          const value = floatList ? domain.fromInput(raw.text) : domain.fromNumericLiteral(raw.text);
+          return { kind: 'const', value, param: { text: formatDecimal(d), cast } };
         }
         case 'string': {
           if (raw.text.includes('\u0000')) throw new ValueInputError('values must not contain NUL characters');
@@ -253,7 +263,7 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
     const values = items.map((item) => {
       const raw = operand(item);
       if (raw.kind === 'column') return fail('where_unsupported', 'IN lists take values, not columns', item);
-      return typed(raw, column, domain);
+      return typed(raw, column, domain, items.length > 1);
     });
     return { kind: 'in', negated, column, values, domain };
   };

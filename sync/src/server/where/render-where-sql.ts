@@ -8,14 +8,17 @@ export function quoteIdent(name: string): string {
 /**
  * Renders the checked tree as SQL. Every constant becomes a numbered placeholder (never inlined text),
  * every identifier is quoted, every sub-expression parenthesised, so the output cannot mean anything the
- * tree does not. `params` receives the bound values in placeholder order.
+ * tree does not. `params` receives the bound values (strings) in placeholder order.
  */
 export function renderWhereSql(node: WhereNode, firstParam: number, params: unknown[]): string {
   const bind = (operand: ConstOperand): string => {
     if (operand.param === null) return 'NULL';
     params.push(operand.param.text);
     const placeholder = `$${firstParam + params.length - 1}`;
-    return operand.param.cast === undefined ? placeholder : `${placeholder}::${operand.param.cast}`;
+    // Bound as text and cast in SQL: drivers serialise by the parameter type Postgres infers, and
+    // postgres.js would turn a timestamptz string into a JS Date (losing µs, failing on BC/infinity) and a
+    // bool string into 'f'. `$1::text::"int4"` makes every driver send the canonical text unchanged.
+    return operand.param.cast === undefined ? placeholder : `${placeholder}::text::${operand.param.cast}`;
   };
   const value = (operand: Operand, collateC: boolean): string =>
     operand.kind === 'const' ? bind(operand) : `${quoteIdent(operand.column.name)}${collateC ? ' COLLATE "C"' : ''}`;
