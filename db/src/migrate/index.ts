@@ -5,5 +5,5 @@ export { migrationStatus, type MigrationStatusEntry, type MigrationState } from 
 export { MigrationError, type MigrationErrorCode } from './migration-error';
 export { loadMigrations, checksumOf, DEFAULT_MIGRATIONS_DIR, type MigrationFile } from './load-migrations';
 export { MIGRATIONS_TABLE } from './bookkeeping';
-export type { MigrateOptions } from './session';
+export { DEFAULT_LOCK_TIMEOUT_MS, type MigrateOptions } from './session';
 export { runMigrationCommand, MIGRATION_USAGE, type MigrationCommandOptions } from './migration-command';

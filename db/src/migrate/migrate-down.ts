@@ -55,7 +55,7 @@ export async function migrateDown(options: MigrateDownOptions): Promise<MigrateD
       const file = files[row.id];
       if (file === undefined || file.downSql === null) continue; // checked above
       const started = performance.now();
-      await runInTransaction(sql, file, 'down', file.downSql, (tx) => tx`delete from ${tx(MIGRATIONS_TABLE)} where id = ${file.id}`);
+      await runInTransaction(sql, { file, direction: 'down', body: file.downSql, lockTimeoutMs: options.lockTimeoutMs }, (tx) => tx`delete from ${tx(MIGRATIONS_TABLE)} where id = ${file.id}`);
       options.log(`rolled back ${file.name} (${Math.round(performance.now() - started)} ms)`);
       names.push(file.name);
     }

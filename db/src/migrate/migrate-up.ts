@@ -39,7 +39,7 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRes
     for (const file of files) {
       if (done.has(file.id) || file.id > to) continue;
       const started = performance.now();
-      await runInTransaction(sql, file, 'up', file.upSql, (tx) =>
+      await runInTransaction(sql, { file, direction: 'up', body: file.upSql, lockTimeoutMs: options.lockTimeoutMs }, (tx) =>
         tx`insert into ${tx(MIGRATIONS_TABLE)} (id, name, checksum) values (${file.id}, ${file.name}, ${file.checksum})`,
       );
       options.log(`applied ${file.name} (${Math.round(performance.now() - started)} ms)`);

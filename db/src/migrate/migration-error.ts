@@ -6,6 +6,7 @@ export type MigrationErrorCode =
   | 'MIGRATION_FILE_MISSING'
   | 'MIGRATION_DOWN_MISSING'
   | 'MIGRATION_FAILED'
+  | 'MIGRATION_LOCK_TIMEOUT'
   | 'INVALID_TARGET';
 
 export class MigrationError extends Error {
