@@ -1,10 +1,11 @@
 import type { CreditReason } from '@storyforge/db';
 import type postgres from 'postgres';
 import { ApiError } from '../errors/api-error';
+import type { Tx } from '../mutations/write-context';
 
 export interface CreditChangeOptions {
   /** Run inside the caller's transaction so the charge commits with the work it pays for. */
-  tx: postgres.TransactionSql;
+  tx: Tx;
   userId: string;
   /** Positive number of credits. */
   amount: number;

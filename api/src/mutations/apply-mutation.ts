@@ -40,6 +40,14 @@ function scopeColumns(spec: TableSpec): string[] {
  *   Deleting an already-deleted row is applied (idempotent).
  */
 export async function applyMutation(ctx: WriteContext, m: ValidMutation): Promise<Row | null> {
+  const first = await applyOnce(ctx, m);
+  // Lost an insert race: another device created this id and committed while we looked; now it's a merge.
+  return first === RACED ? (await applyOnce(ctx, m)) as Row | null : first;
+}
+
+const RACED = Symbol('insert raced');
+
+async function applyOnce(ctx: WriteContext, m: ValidMutation): Promise<Row | null | typeof RACED> {
   const { tx } = ctx;
   const { spec, id } = m;
   const [tombs, locked] = await Promise.all([
@@ -66,7 +74,7 @@ export async function applyMutation(ctx: WriteContext, m: ValidMutation): Promis
   return mergeIntoRow(ctx, m, current);
 }
 
-async function insertRow(ctx: WriteContext, m: ValidMutation): Promise<Row | null> {
+async function insertRow(ctx: WriteContext, m: ValidMutation): Promise<Row | null | typeof RACED> {
   const { tx } = ctx;
   const { spec, id, hlc } = m;
   const fields = { ...m.fields };
@@ -77,9 +85,13 @@ async function insertRow(ctx: WriteContext, m: ValidMutation): Promise<Row | nul
   await checkReferences(ctx, spec, id, fields, fields);
   const { clocks } = mergeFields({ incoming: fields, hlc, clocks: {} });
   const values = { ...encodeRow(tx, spec, fields), id, field_clocks: tx.json(clocks) };
-  const [row] = await tx<Row[]>`insert into ${tx(spec.name)} ${tx(values)} returning ${tx(columnNames(spec))}`;
+  // `for update` found no row to lock, so a concurrent insert of the same id can race us: on conflict
+  // we wait for it to commit, write nothing, and merge instead (no unique-violation error).
+  const [row] = await tx<Row[]>`insert into ${tx(spec.name)} ${tx(values)} on conflict (id) do nothing
+    returning ${tx(columnNames(spec))}`;
+  if (!row) return RACED;
   if (spec.name === 'projects') ctx.projectOwners.set(id, ctx.userId);
-  return row ?? null;
+  return row;
 }
 
 async function mergeIntoRow(ctx: WriteContext, m: ValidMutation, current: Row): Promise<Row | null> {

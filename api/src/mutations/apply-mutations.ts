@@ -2,16 +2,21 @@ import type postgres from 'postgres';
 import { HlcError } from '../clock/hlc';
 import type { ServerClock } from '../clock/server-clock';
 import { ApiError, isApiError } from '../errors/api-error';
-import { apiErrorFromPg, sqlState } from '../errors/pg-error';
+import { apiErrorFromPg } from '../errors/pg-error';
 import { applyMutation, type ValidMutation } from './apply-mutation';
 import type { Mutation, MutationResult } from './mutation-schema';
 import { TABLE_SPECS } from './syncable-tables';
 import { validateFields } from './validate-fields';
-import { currentTxid, type WriteContext } from './write-context';
+import { currentTxid, type Tx, type WriteContext } from './write-context';
 
 export interface ApplyMutationsOptions {
-  /** An open transaction (postgres.js `sql.begin`); the whole batch commits or rolls back with it. */
-  tx: postgres.TransactionSql;
+  /**
+   * A connection inside an open transaction; the whole batch commits or rolls back with it. Prefer
+   * `withTransaction(sql, tx => applyMutations({ tx, … }))`: postgres.js's own `sql.begin` rethrows
+   * ANY failed query at commit even when it was caught, so there a mutation that Postgres itself
+   * rejects (FK race, check constraint) aborts the whole batch instead of only its savepoint.
+   */
+  tx: Tx;
   userId: string;
   clientId: string;
   mutations: readonly Mutation[];
@@ -95,7 +100,7 @@ async function applyOne(ctx: WriteContext, m: Mutation, clock: ServerClock): Pro
   }
   if (!valid) return rejected(m.mutationId, rejection!);
   try {
-    const row = await applyWithInsertRetry(ctx, valid);
+    const row = await applyMutation(ctx, valid);
     await tx.unsafe('release savepoint apply_mutation');
     return { mutationId: m.mutationId, status: 'applied', row };
   } catch (e) {
@@ -108,26 +113,6 @@ async function applyOne(ctx: WriteContext, m: Mutation, clock: ServerClock): Pro
          where mutation_id = ${m.mutationId}`,
     ]);
     return rejected(m.mutationId, apiError);
-  }
-}
-
-/**
- * Two clients inserting the same new id race past the `for update` (there is no row to lock yet); the
- * loser gets 23505 on the primary key once the winner commits. Retrying from a nested savepoint then
- * finds the row and merges, as an insert of an existing id should.
- */
-async function applyWithInsertRetry(ctx: WriteContext, m: ValidMutation) {
-  if (m.op !== 'insert') return applyMutation(ctx, m);
-  await ctx.tx.unsafe('savepoint insert_attempt');
-  try {
-    const row = await applyMutation(ctx, m);
-    await ctx.tx.unsafe('release savepoint insert_attempt');
-    return row;
-  } catch (e) {
-    if (sqlState(e) !== '23505') throw e;
-    await ctx.tx.unsafe('rollback to savepoint insert_attempt');
-    await ctx.tx.unsafe('release savepoint insert_attempt');
-    return applyMutation(ctx, m);
   }
 }
 

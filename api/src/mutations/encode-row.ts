@@ -1,11 +1,12 @@
 import type postgres from 'postgres';
+import type { Tx } from './write-context';
 import type { TableSpec } from './syncable-tables';
 
 /**
  * Turns validated values into what postgres.js sends: jsonb through sql.json (a JS array would otherwise
  * be sent as a Postgres array), vectors as pgvector's text form `[1,2,3]`.
  */
-export function encodeRow(tx: postgres.TransactionSql, spec: TableSpec, values: Record<string, unknown>): Record<string, postgres.ParameterOrJSON<never>> {
+export function encodeRow(tx: Tx, spec: TableSpec, values: Record<string, unknown>): Record<string, postgres.ParameterOrJSON<never>> {
   const out: Record<string, postgres.ParameterOrJSON<never>> = {};
   for (const [name, value] of Object.entries(values)) {
     const kind = spec.columns.get(name)?.kind;

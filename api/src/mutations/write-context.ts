@@ -2,7 +2,8 @@ import type postgres from 'postgres';
 
 /** What the apply path needs for one batch; caches live for one transaction only. */
 export interface WriteContext {
-  tx: postgres.TransactionSql;
+  /** A connection inside an open transaction (see withTransaction). */
+  tx: Tx;
   userId: string;
   clientId: string;
   txid: number;
@@ -11,9 +12,12 @@ export interface WriteContext {
 }
 
 /** The transaction's xid as logical replication reports it (32-bit, a JSON number). */
-export async function currentTxid(tx: postgres.TransactionSql): Promise<number> {
+export async function currentTxid(tx: Tx): Promise<number> {
   // pg_current_xact_id() is 64-bit (epoch << 32 | xid); ::xid keeps the 32-bit part pgoutput's Begin carries.
   const [row] = await tx<{ txid: string }[]>`select pg_current_xact_id()::xid::text as txid`;
   if (!row) throw new Error('pg_current_xact_id() returned no row');
   return Number(row.txid);
 }
+
+/** A connection inside an open transaction: postgres.js `sql.begin`'s tx or a reserved connection. */
+export type Tx = postgres.TransactionSql | postgres.ReservedSql;

@@ -8,6 +8,7 @@ import { isRetryableSqlState, sqlState } from '../errors/pg-error';
 import { readJson, requireJson } from '../http/require-json';
 import { applyMutations, type ApplyMutationsResult } from '../mutations/apply-mutations';
 import { mutationBatchSchema } from '../mutations/mutation-schema';
+import { withTransaction } from '../mutations/with-transaction';
 import type { MutationMetrics } from '../metrics/mutation-metrics';
 
 export interface MutationsRouteDeps {
@@ -32,8 +33,7 @@ export function mutationsRoute({ sql, clock, logger, metrics, maxAttempts = 5 }:
     let outcome: ApplyMutationsResult | undefined;
     for (let attempt = 1; outcome === undefined; attempt++) {
       try {
-        // postgres.js types begin()'s result as UnwrapPromiseArray; the callback returns a plain object.
-        outcome = (await sql.begin((tx) => applyMutations({ tx, userId, clientId, mutations, clock }))) as ApplyMutationsResult;
+        outcome = await withTransaction(sql, (tx) => applyMutations({ tx, userId, clientId, mutations, clock }));
       } catch (e) {
         if (!isRetryableSqlState(sqlState(e)) || attempt >= maxAttempts) throw e;
         metrics.retries.inc();

@@ -28,7 +28,7 @@ export async function createHarness(overrides: Partial<ApiAppDeps> = {}): Promis
   const registry = new Registry();
   const app = createApiApp({
     sql: db.sql,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     registry,
     auth: { jwtSecret: TEST_JWT_SECRET, devMode: true },
     rateLimit: false,

@@ -1,0 +1,27 @@
+import type postgres from 'postgres';
+
+/**
+ * Runs `fn` in a transaction on a reserved connection with plain BEGIN/COMMIT. Unlike postgres.js's
+ * `sql.begin`, a query that fails and is caught (then rolled back to a savepoint) does not fail the
+ * commit, which is what per-mutation savepoints need.
+ *
+ * @example await withTransaction(sql, (tx) => applyMutations({ tx, userId, clientId, mutations, clock }))
+ */
+export async function withTransaction<T>(sql: postgres.Sql, fn: (tx: postgres.ReservedSql) => Promise<T>): Promise<T> {
+  const tx = await sql.reserve();
+  try {
+    await tx.unsafe('begin');
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (e) {
+      // If the connection itself is gone, Postgres has already rolled back; keep the original error.
+      await tx.unsafe('rollback').catch(() => undefined);
+      throw e;
+    }
+    await tx.unsafe('commit');
+    return result;
+  } finally {
+    tx.release();
+  }
+}
