@@ -1,5 +1,4 @@
 import type { CreditReason } from '@storyforge/db';
-import type postgres from 'postgres';
 import { ApiError } from '../errors/api-error';
 import type { Tx } from '../mutations/write-context';
 
