@@ -25,7 +25,8 @@ export const creditLedger = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('credit_ledger_user_id_idx').on(t.userId, t.id.desc()),
+    // DESC NULLS FIRST = what `order by id desc` means; NULLS LAST (drizzle's default for desc) forces a Sort.
+    index('credit_ledger_user_id_idx').on(t.userId, t.id.desc().nullsFirst()),
     check('credit_ledger_delta_check', sql`${t.delta} <> 0`),
     check('credit_ledger_balance_after_check', sql`${t.balanceAfter} >= 0`),
     check(
