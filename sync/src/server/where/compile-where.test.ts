@@ -83,7 +83,10 @@ describe('compileWhere: the safe subset', () => {
   });
 
   it('refuses oversized and over-complex clauses before doing real work', () => {
-    expect(errorOf(`n = ${'1'.repeat(10_001)}`).code).toBe('where_unsupported');
+    expect(errorOf(`n = ${'1'.repeat(4_097)}`).code).toBe('where_unsupported');
+    expect(errorOf(`${'('.repeat(33)}n = 1${')'.repeat(33)}`).code).toBe('where_unsupported');
+    // Parentheses inside literals do not count.
+    expect(compile(`${'('.repeat(32)}title = ')((('${')'.repeat(32)}`).sqlParams).toEqual([')(((']);
     expect(errorOf(Array.from({ length: 600 }, (_, i) => `n = ${i}`).join(' or ')).code).toBe('where_unsupported');
   });
 

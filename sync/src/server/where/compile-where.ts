@@ -33,8 +33,12 @@ export interface CompiledWhere extends SqlFragment {
   referencedColumns: ReadonlySet<string>;
 }
 
-/** Longer where texts are refused before parsing. */
-const MAX_WHERE_LENGTH = 10_000;
+/**
+ * Refused before parsing: pgsql-ast-parser (nearley) needs ~0.1 ms per character, so these bound the CPU
+ * one shape request can cost (~0.4 s worst case) on a shared 2-core server.
+ */
+const MAX_WHERE_LENGTH = 4_096;
+const MAX_NESTING = 32;
 
 /**
  * Parses a shape's `where` with a real SQL parser, checks it against the safe subset (columns of this
@@ -56,6 +60,7 @@ export function compileWhere(options: CompileWhereOptions): CompiledWhere {
   const { where } = options;
   if (where.length > MAX_WHERE_LENGTH) throw new WhereError('where_unsupported', `where is longer than ${MAX_WHERE_LENGTH} characters`);
   if (where.trim() === '') throw new WhereError('where_syntax', 'where is empty');
+  if (nestingDepth(where) > MAX_NESTING) throw new WhereError('where_unsupported', `where nests parentheses deeper than ${MAX_NESTING}`);
   const node = buildWhereNode(parseExpression(where), { source: where, params: options.params, columns: options.columns });
   const evaluate = compileEvaluator(node);
   const sqlParams: unknown[] = [];
@@ -70,6 +75,25 @@ export function compileWhere(options: CompileWhereOptions): CompiledWhere {
     equalities: extractEqualities(node),
     referencedColumns,
   };
+}
+
+/** Parenthesis depth outside quotes (approximate for E'' escapes, which can only over-count). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | undefined;
+  for (const ch of text) {
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined; // a doubled quote re-enters on the next character
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+    } else if (ch === '(') {
+      max = Math.max(max, ++depth);
+    } else if (ch === ')') {
+      depth--;
+    }
+  }
+  return max;
 }
 
 function parseExpression(where: string): Expr {
