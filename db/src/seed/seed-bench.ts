@@ -1,6 +1,6 @@
 // `npm run bench -w @storyforge/db` (tsx): wall time of `db:seed -- --scale N` on a throwaway cluster.
 // Prints setup, target and measured. N from STORYFORGE_SEED_BENCH_N (default 100000).
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import postgres from 'postgres';
 import { migrateUp } from '../migrate/index';
 import { startTestStack } from '../stack/test-stack';
@@ -25,8 +25,12 @@ async function main(): Promise<void> {
     const result = await runSeed({ databaseUrl: url.toString(), log, scale: n });
     const ms = performance.now() - started;
     const rows = n * 2;
+    const p = result.scale?.phases ?? { scenesMs: 0, charactersMs: 0, indexMs: 0 };
+    const s = (x: number) => `${(x / 1000).toFixed(1)} s`;
     console.log(`target: --scale 100000 < ${TARGET_MS / 1000} s`);
-    console.log(`measured: ${(ms / 1000).toFixed(1)} s wall for ${rows} scene+character rows (${Math.round(rows / (ms / 1000))} rows/s); scale part ${((result.scale?.ms ?? 0) / 1000).toFixed(1)} s`);
+    console.log(`measured: ${s(ms)} wall for ${rows} scene+character rows (${Math.round(rows / (ms / 1000))} rows/s)`);
+    console.log(`  phases: COPY ${n} scenes ${s(p.scenesMs)} (${Math.round(n / (p.scenesMs / 1000 || 1))} rows/s), COPY ${n} characters ${s(p.charactersMs)} (${Math.round(n / (p.charactersMs / 1000 || 1))} rows/s), HNSW build ${s(p.indexMs)}`);
+    console.log(`  load average during the run (shared machine): ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
     await stack.stop();
   }

@@ -120,6 +120,19 @@ describe('db:seed --scale', () => {
     expect(await counts()).toEqual({ users: 3, projects: 25, scenes: 2450, characters: 2450 });
   });
 
+  it('is deterministic at scale too: two databases get identical scale data', async () => {
+    const [x, y] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    try {
+      await runSeed({ databaseUrl: x.url, log: noLog, scale: 250 });
+      await runSeed({ databaseUrl: y.url, log: noLog, scale: 250 });
+      const [sx, sy] = await Promise.all([databaseStats(x.sql), databaseStats(y.sql)]);
+      expect(sx).toEqual(sy);
+      expect(sx.find((t) => t.table === 'characters')?.rows).toBe(250 + buildDemoData().characters.length);
+    } finally {
+      await Promise.all([x.drop(), y.drop()]);
+    }
+  });
+
   it('writes scale data whose embeddings are unit length and whose scenes pass validation', async () => {
     const [faces] = await db.sql<{ bad: number }[]>`
       select count(*) filter (where abs(vector_norm(face_embedding) - 1) > 1e-3)::int as bad from characters`;
