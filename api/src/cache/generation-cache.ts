@@ -173,7 +173,8 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
         predictions,
         probe: (prompt) => probeFor(req, prompt),
         fullCostUsd,
-        generate: async (prompt) => (await render(req, prompt, 0, `pregen:${newId()}`)).video,
+        // The source id names the triggering request and beat, so a known-truth replay can judge the hit.
+        generate: async (p) => (await render(req, p.prompt, 0, `pregen:${options.requestId}:${p.beatKey}`)).video,
       });
       if (pre.generated > 0) {
         deps.metrics?.pregenerations.inc({ outcome: 'made' }, pre.generated);

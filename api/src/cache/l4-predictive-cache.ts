@@ -45,7 +45,7 @@ export interface PregenerateOptions {
   predictions: readonly PredictedPrompt[];
   probe: (prompt: string) => Promise<L2Probe>;
   fullCostUsd: number;
-  generate: (prompt: string) => Promise<CachedVideo>;
+  generate: (prediction: PredictedPrompt) => Promise<CachedVideo>;
 }
 
 export interface L4Hit {
@@ -128,7 +128,7 @@ export function createL4PredictiveCache(options: L4PredictiveCacheOptions): L4Pr
         }
         await redis.pexpire(spendKey(request.projectId, t), 2 * 86_400_000);
         const p = await probe(prediction.prompt);
-        const video = await generate(prediction.prompt);
+        const video = await generate(prediction);
         const entry: Prediction = {
           id: newId(),
           tenantId: request.tenantId,

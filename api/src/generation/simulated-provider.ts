@@ -3,6 +3,8 @@ import { DEFAULT_DURATION_SECONDS, type GenerationParameters } from './types';
 import type { GeneratedVideo, GenerateVideoInput, VideoProvider } from './video-provider';
 
 export interface SimulatedProviderOptions {
+  /** Provider id to answer as (the benchmark simulates runway/kling too). Default 'simulated'. */
+  id?: string;
   /** USD per second of video. Default 0.10 (a 5 s clip costs $0.50, in line with hosted providers' list prices). */
   usdPerSecond?: number;
   /** Modelled latency: base + per-second-of-video. Defaults 8 s + 4 s/s (a 5 s clip ≈ 28 s). */
@@ -28,7 +30,7 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
   const bytesPerSecond = options.bytesPerSecond ?? 4096;
   const duration = (p: GenerationParameters): number => p.duration_seconds ?? DEFAULT_DURATION_SECONDS;
   return {
-    id: 'simulated',
+    id: options.id ?? 'simulated',
     modelVersion: 'sim-1',
     fullCostUsd: (p) => round4(duration(p) * usdPerSecond),
     async generate(input: GenerateVideoInput): Promise<GeneratedVideo> {

@@ -10,11 +10,16 @@ export interface PgVectorStoreOptions {
   efSearch?: number;
   /** Rows per INSERT statement. Default 200. */
   batchSize?: number;
+  /** Scopes with at most this many live entries are ranked exactly; larger ones use HNSW. Default 2000. */
+  exactScopeLimit?: number;
 }
 
 const SELECT_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
   normalized_prompt, salient_tokens, parameters, result, source_request_id, extract(epoch from created_at) * 1000 as created_ms,
   extract(epoch from expires_at) * 1000 as expires_ms`;
+
+const SCOPED_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
+  normalized_prompt, salient_tokens, parameters, result, source_request_id, created_ms, expires_ms`;
 
 interface Row {
   id: string;
@@ -32,7 +37,7 @@ interface Row {
   source_request_id: string | null;
   created_ms: string;
   expires_ms: string;
-  embedding?: string;
+  embedding?: string | undefined;
   distance?: number;
 }
 
@@ -66,6 +71,7 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
   const { sql } = options;
   const efSearch = options.efSearch ?? 100;
   const batchSize = options.batchSize ?? 200;
+  const exactLimit = options.exactScopeLimit ?? 2000;
   return {
     name: 'pgvector',
     async upsert(entries) {
@@ -110,22 +116,35 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
     },
     async query(q: SemanticQuery): Promise<SemanticMatch[]> {
       const vec = toPgVector(q.embedding);
-      const rows = await sql.begin(async (tx) => {
-        await tx.unsafe(`set local hnsw.ef_search = ${Math.max(efSearch, q.topK)}`);
-        await tx`set local hnsw.iterative_scan = relaxed_order`;
-        return tx.unsafe<Row[]>(
-          `select ${SELECT_COLUMNS}, embedding <=> $1::vector as distance
-             from semantic_cache_entries
-            where tenant_id = $2 and provider = $3 and brain_id is not distinct from $4::uuid
+      const params = [vec, q.tenantId, q.provider, q.brainId, q.embedderId, q.embedderVersion, q.modelVersion, q.now, q.topK];
+      const scope = `tenant_id = $2 and provider = $3 and brain_id is not distinct from $4::uuid
               and embedder_id = $5 and embedder_version = $6 and model_version = $7
-              and expires_at > to_timestamp($8::double precision / 1000)
-            order by embedding <=> $1::vector
-            limit $9`,
-          [vec, q.tenantId, q.provider, q.brainId, q.embedderId, q.embedderVersion, q.modelVersion, q.now, q.topK],
-        );
-      });
+              and expires_at > to_timestamp($8::double precision / 1000)`;
+      // Most scopes (one tenant + provider + brain) hold few entries: read them through the btree scope
+      // index and rank exactly (exact beats HNSW there, and HNSW + a selective WHERE scans far too many
+      // graph nodes). Only a scope larger than EXACT_SCOPE_LIMIT goes to the HNSW index below.
+      let rows = await sql.unsafe<(Row & { scoped: string })[]>(
+        `with scoped as materialized (
+           select ${SELECT_COLUMNS}, embedding from semantic_cache_entries where ${scope} limit ${exactLimit + 1})
+         select ${SCOPED_COLUMNS}, count(*) over () as scoped, embedding <=> $1::vector as distance
+           from scoped order by distance limit $9`,
+        params,
+      );
+      if (Number(rows[0]?.scoped ?? 0) > exactLimit) {
+        rows = await sql.begin(async (tx) => {
+          await tx.unsafe(`set local hnsw.ef_search = ${Math.max(efSearch, q.topK)}`);
+          // pgvector ≥ 0.8: keep scanning the graph until enough rows pass the WHERE (no under-return).
+          await tx`set local hnsw.iterative_scan = relaxed_order`;
+          return tx.unsafe<(Row & { scoped: string })[]>(
+            `select ${SELECT_COLUMNS}, embedding <=> $1::vector as distance, 0 as scoped
+               from semantic_cache_entries where ${scope}
+              order by embedding <=> $1::vector limit $9`,
+            params,
+          );
+        });
+      }
       return rows
-        .map((row) => ({ entry: toEntry(row), similarity: similarityFromPgDistance(Number(row.distance)) }))
+        .map((row) => ({ entry: toEntry({ ...row, embedding: undefined }), similarity: similarityFromPgDistance(Number(row.distance)) }))
         .filter((m) => m.similarity >= q.minSimilarity)
         .sort((a, b) => b.similarity - a.similarity);
     },
