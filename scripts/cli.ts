@@ -8,10 +8,9 @@ import { provisionSystem, StackError } from '@storyforge/db/stack';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(`[storyforge] ${line}`);
 
-function runTurbo(task: string, extra: string[]): Promise<number> {
+function run(command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    // One package at a time: each test run starts its own Postgres and Redis, and this machine has 2 cores.
-    const child = spawn(join(root, 'node_modules', '.bin', 'turbo'), ['run', task, '--concurrency=1', ...extra], {
+    const child = spawn(command, args, {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
@@ -20,6 +19,10 @@ function runTurbo(task: string, extra: string[]): Promise<number> {
   });
 }
 
+// One package at a time: each test run starts its own Postgres and Redis, and this machine has 2 cores.
+const runTurbo = (task: string, extra: string[]) =>
+  run(join(root, 'node_modules', '.bin', 'turbo'), ['run', task, '--concurrency=1', ...extra]);
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -27,9 +30,12 @@ async function main(argv: string[]): Promise<number> {
       const { runApp } = await import('./start-app');
       return runApp({ root, log });
     }
-    case 'test':
+    case 'test': {
       await provisionSystem({ log });
+      const rootTypecheck = await run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.json')]);
+      if (rootTypecheck !== 0) return rootTypecheck;
       return runTurbo('test', rest);
+    }
     case 'bench':
       await provisionSystem({ log });
       return runTurbo('bench', rest);
