@@ -1,14 +1,6 @@
 import type { ColumnInfo } from '../schema/column-info';
-import { compareDecimal, formatDecimal, integralValue, parseDecimal, type Decimal } from './decimal';
-import {
-  formatDays,
-  formatEpochMicros,
-  infinitySign,
-  parseDateTime,
-  toEpochMicros,
-  TS_MINUS_INFINITY,
-  TS_PLUS_INFINITY,
-} from './datetime';
+import { compareDecimal, formatDecimal, integralValue, parseDecimal, parseDecimalRow, type Decimal } from './decimal';
+import { formatDays, formatEpochMicros, infinitySign, parseDateTime, toEpochMicros, TS_MINUS_INFINITY, TS_PLUS_INFINITY } from './datetime';
 import { parseBoolInput, parseUuidInput } from './scalar-input';
 import { compareCodePoints } from './text-order';
 
@@ -54,12 +46,12 @@ function intDomain(typeName: keyof typeof INT_RANGES): Domain<Decimal> {
     ordered: true,
     sqlType: `"${typeName}"`,
     text: false,
-    fromRow: parseDecimal,
+    fromRow: parseDecimalRow,
     fromInput(text) {
       if (!/^\s*[+-]?\d+\s*$/.test(text)) throw new ValueInputError(`invalid input syntax for type ${typeName}: "${text}"`);
       const v = BigInt(text.trim());
       if (v < min || v > max) throw new ValueInputError(`value "${text}" is out of range for type ${typeName}`);
-      return { kind: 'finite', m: v, s: 0 };
+      return parseDecimalRow(v.toString()) ?? { kind: 'finite', m: v, s: 0 };
     },
     fromNumericLiteral: numericLiteral,
     compare: compareDecimal,
@@ -70,8 +62,9 @@ function intDomain(typeName: keyof typeof INT_RANGES): Domain<Decimal> {
   };
 }
 
+// Constants take the same fast representation as row values, so the hot comparison stays on doubles.
 function numericLiteral(text: string): Decimal {
-  const d = parseDecimal(text);
+  const d = parseDecimalRow(text);
   if (!d) throw new ValueInputError(`invalid number "${text}"`);
   return d;
 }
@@ -81,10 +74,11 @@ const numericDomain: Domain<Decimal> = {
   ordered: true,
   sqlType: '"numeric"',
   text: false,
-  fromRow: parseDecimal,
+  fromRow: parseDecimalRow,
   fromInput(text) {
     const d = parseDecimal(text);
     if (!d) throw new ValueInputError(`invalid input syntax for type numeric: "${text}"`);
+    if (d.kind === 'finite') return parseDecimalRow(formatDecimal(d)) ?? d;
     return d;
   },
   fromNumericLiteral: numericLiteral,
@@ -175,12 +169,15 @@ const boolDomain: Domain<boolean> = {
   routingKey: (value) => (value ? 't' : 'f'),
 };
 
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const uuidDomain: Domain<string> = {
   label: 'uuid',
   ordered: true,
   sqlType: '"uuid"',
   text: false,
-  fromRow: parseUuidInput,
+  // pgoutput and ::text print the canonical lower-case form; anything else goes through the full parser.
+  fromRow: (text) => (CANONICAL_UUID.test(text) ? text : parseUuidInput(text)),
   fromInput(text) {
     const v = parseUuidInput(text);
     if (v === undefined) throw new ValueInputError(`invalid input syntax for type uuid: "${text}"`);
@@ -191,13 +188,39 @@ const uuidDomain: Domain<string> = {
   routingKey: (value) => value,
 };
 
-function timestampDomain(typeName: 'timestamptz' | 'timestamp'): Domain<bigint> {
+/**
+ * Microseconds since the epoch: a double while it is exactly representable (years ~1685–2255, nearly every
+ * real row), a bigint beyond; ±Infinity for Postgres's ±infinity. Compared exactly in every mix.
+ */
+type EpochMicros = number | bigint;
+
+function microsValue(v: bigint): EpochMicros {
+  if (v >= TS_PLUS_INFINITY) return Infinity;
+  if (v <= TS_MINUS_INFINITY) return -Infinity;
+  return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function compareMicros(a: EpochMicros, b: EpochMicros): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  if (a === Infinity || b === -Infinity) return a === b ? 0 : 1;
+  if (a === -Infinity || b === Infinity) return a === b ? 0 : -1;
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// The walsender's and snapshot's own output (TimeZone=UTC, DateStyle=ISO), parsed without the general
+// parser: years 1000-9999 only, where Date.UTC is exact.
+const CANONICAL_UTC = /^([1-9]\d{3})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(\+00)?$/;
+
+function timestampDomain(typeName: 'timestamptz' | 'timestamp'): Domain<EpochMicros> {
   const utc = typeName === 'timestamptz';
-  const parse = (text: string): bigint | string => {
+  const parse = (text: string): EpochMicros | string => {
     const inf = infinitySign(text);
-    if (inf !== 0) return inf > 0 ? TS_PLUS_INFINITY : TS_MINUS_INFINITY;
+    if (inf !== 0) return inf * Infinity;
     const p = parseDateTime(text);
-    return typeof p === 'string' ? p : toEpochMicros(p, !utc);
+    return typeof p === 'string' ? p : microsValue(toEpochMicros(p, !utc));
   };
   return {
     label: typeName,
@@ -205,6 +228,12 @@ function timestampDomain(typeName: 'timestamptz' | 'timestamp'): Domain<bigint> 
     sqlType: `"${typeName}"`,
     text: false,
     fromRow(text) {
+      const m = CANONICAL_UTC.exec(text);
+      if (m && (m[8] !== undefined) === utc) {
+        const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+        const micros = ms * 1000 + (m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0')));
+        if (Number.isSafeInteger(micros)) return micros;
+      }
       const v = parse(text);
       return typeof v === 'string' ? undefined : v;
     },
@@ -213,8 +242,9 @@ function timestampDomain(typeName: 'timestamptz' | 'timestamp'): Domain<bigint> 
       if (typeof v === 'string') throw new ValueInputError(`invalid ${typeName} "${text}": ${v}`);
       return v;
     },
-    compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
-    toParam: (value) => formatEpochMicros(value, utc),
+    compare: compareMicros,
+    toParam: (value) =>
+      value === Infinity ? 'infinity' : value === -Infinity ? '-infinity' : formatEpochMicros(BigInt(value), utc),
   };
 }
 

@@ -53,6 +53,8 @@ export function compileEvaluator(node: WhereNode): Evaluator {
       return (row) => read(row) as Truth;
     }
     case 'compare': {
+      const fast = textEquality(node);
+      if (fast) return fast;
       const left = reader(node.left);
       const right = reader(node.right);
       const test = comparator(node.op, node.domain);
@@ -64,6 +66,8 @@ export function compileEvaluator(node: WhereNode): Evaluator {
       };
     }
     case 'in': {
+      const fast = textMembership(node);
+      if (fast) return fast;
       const read = reader(node.column);
       const values = node.values.map((v) => v.value);
       const { domain, negated } = node;
@@ -99,6 +103,46 @@ export function compileEvaluator(node: WhereNode): Evaluator {
       };
     }
   }
+}
+
+/**
+ * `col = const` on a type whose text output is canonical (ints, uuid, text, bool, enum — the ones with a
+ * routing key): Postgres prints equal values identically, so comparing the row's text with the constant's
+ * key is exact and skips parsing. Rows must be Postgres output (pgoutput / ::text), which they are.
+ */
+function textEquality(node: Extract<WhereNode, { kind: 'compare' }>): Evaluator | undefined {
+  if ((node.op !== '=' && node.op !== '<>') || node.left.kind !== 'column' || node.right.kind !== 'const') return undefined;
+  const { value } = node.right;
+  const key = value === null ? undefined : node.domain.routingKey?.(value);
+  if (key === undefined) return undefined;
+  const { name } = node.left.column;
+  const equal = node.op === '=';
+  return (row) => {
+    const text = row[name];
+    return text == null ? null : (text === key) === equal;
+  };
+}
+
+function textMembership(node: Extract<WhereNode, { kind: 'in' }>): Evaluator | undefined {
+  const keys = new Set<string>();
+  let hasNull = false;
+  for (const v of node.values) {
+    if (v.value === null) {
+      hasNull = true;
+      continue;
+    }
+    const key = node.domain.routingKey?.(v.value);
+    if (key === undefined) return undefined;
+    keys.add(key);
+  }
+  const { name } = node.column.column;
+  const { negated } = node;
+  return (row) => {
+    const text = row[name];
+    if (text == null) return null;
+    if (keys.has(text)) return !negated;
+    return hasNull ? null : negated;
+  };
 }
 
 /** Reads an operand's comparable value; null for SQL NULL or a row value that is not valid for its type. */
