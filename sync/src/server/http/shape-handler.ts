@@ -11,6 +11,7 @@ import type { ShapeStore } from '../store/shape-store';
 import { SyncError } from '../sync-error';
 import { liveCursor } from './live-cursor';
 import { parseShapeRequest, type ShapeRequest } from './shape-request';
+import { readLogChunk } from './log-chunk';
 
 export interface ShapeHandlerOptions {
   engine: ShapeEngine;
@@ -92,15 +93,11 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
         let after = afterLsn;
         try {
           while (!closed.signal.aborted && now() < deadline && shape.state === 'ready') {
-            const global = o.engine.processedLsn;
-            const entries = o.store.readLog(shape.handle, after, o.logPageSize);
-            if (entries.length > 0) {
-              let chunk = '';
-              for (const e of entries) chunk += `data: ${e.body}\n\n`;
-              const caughtUp = entries.length < o.logPageSize;
-              if (caughtUp) chunk += `data: ${upToDate(global)}\n\n`;
-              controller.enqueue(enc.encode(chunk));
-              after = caughtUp ? global : (entries[entries.length - 1]?.lsn ?? after);
+            const chunk = readLogChunk(o.store, shape, after, o.logPageSize, o.engine.processedLsn);
+            if (chunk.count > 0) {
+              const tail = chunk.caughtUp ? `data: ${upToDate(chunk.global)}\n\n` : '';
+              controller.enqueue(enc.encode(chunk.sse + tail));
+              after = chunk.caughtUp ? chunk.global : chunk.lastLsn;
               continue;
             }
             const started = now();
@@ -136,29 +133,23 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
   }
 
   async function serveLog(req: Request, r: ShapeRequest, shape: ShapeRuntime, afterLsn: number, offsetText: string): Promise<Response> {
-    let global = o.engine.processedLsn;
-    let entries = o.store.readLog(shape.handle, afterLsn, o.logPageSize);
-    if (entries.length === 0 && r.live) {
+    let chunk = readLogChunk(o.store, shape, afterLsn, o.logPageSize, o.engine.processedLsn);
+    if (chunk.count === 0 && r.live) {
       o.onLive?.(1);
       try {
         const deadline = now() + o.liveTimeoutMs;
-        while (entries.length === 0 && shape.state === 'ready' && !req.signal.aborted && now() < deadline) {
+        while (chunk.count === 0 && shape.state === 'ready' && !req.signal.aborted && now() < deadline) {
           await waitForShape(shape, deadline - now(), req.signal);
-          global = o.engine.processedLsn;
-          entries = o.store.readLog(shape.handle, afterLsn, o.logPageSize);
+          chunk = readLogChunk(o.store, shape, afterLsn, o.logPageSize, o.engine.processedLsn);
         }
       } finally {
         o.onLive?.(-1);
       }
       if (shape.state === 'retired') return mustRefetch(await o.engine.getOrCreate(r.def));
     }
-    const last = entries[entries.length - 1];
-    const caughtUp = entries.length < o.logPageSize;
-    const offset = last === undefined ? offsetText : changeOffset(last.lsn, last.op);
-    let body = '[';
-    for (let i = 0; i < entries.length; i++) body += (i === 0 ? '' : ',') + (entries[i]?.body ?? '');
-    if (caughtUp) body += (entries.length > 0 ? ',' : '') + upToDate(global);
-    body += ']';
+    const { caughtUp, global } = chunk;
+    const offset = chunk.count === 0 ? offsetText : changeOffset(chunk.lastLsn, chunk.lastOp);
+    const body = `[${chunk.joined}${caughtUp ? (chunk.count > 0 ? ',' : '') + upToDate(global) : ''}]`;
     const headers: Record<string, string> = { [HANDLE_HEADER]: shape.handle, [OFFSET_HEADER]: offset };
     if (caughtUp) headers[UP_TO_DATE_HEADER] = '';
     if (r.live) {

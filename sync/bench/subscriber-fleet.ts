@@ -1,0 +1,32 @@
+// Child process for the latency benchmark: N stock ShapeStream subscribers (outside the server's process,
+// as real clients are). Messages from the parent: {url, count, sse, table, where} → replies 'ready' once
+// every stream is up to date; 'collect' → replies with [id, receivedAtEpochMs] per delivered change.
+import { performance } from 'node:perf_hooks';
+import { ShapeStream, isChangeMessage, type Row } from '@electric-sql/client';
+
+interface Start { kind: 'start'; url: string; count: number; sse: boolean; table: string; where: string }
+type Msg = Start | { kind: 'collect' };
+
+const streams: ShapeStream<Row>[] = [];
+const deliveries: Array<[number, number]> = [];
+const send = (m: unknown) => process.send?.(m);
+
+process.on('message', async (m: Msg) => {
+  if (m.kind === 'collect') {
+    for (const s of streams) s.unsubscribeAll();
+    send({ kind: 'deliveries', deliveries });
+    return;
+  }
+  for (let i = 0; i < m.count; i++) {
+    const stream = new ShapeStream<Row>({ url: m.url, params: { table: m.table, where: m.where }, liveSse: m.sse });
+    stream.subscribe((msgs) => {
+      const at = performance.timeOrigin + performance.now();
+      for (const msg of msgs) if (isChangeMessage(msg)) deliveries.push([Number(msg.value.id), at]);
+    });
+    streams.push(stream);
+    if (i % 100 === 99) await new Promise((r) => setTimeout(r, 10));
+  }
+  const started = Date.now();
+  while (!streams.every((s) => s.isUpToDate) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
+  send({ kind: 'ready', upToDate: streams.filter((s) => s.isUpToDate).length });
+});
