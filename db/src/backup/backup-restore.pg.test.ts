@@ -149,6 +149,14 @@ describe('backup → restore → verify', () => {
     expect(result.tables.length).toBe(2);
   });
 
+  it('cleans up the temporary database an interrupted restore left behind', async () => {
+    const { path } = await createBackup({ databaseUrl: db.url, dir, log: noLog });
+    const into = newName();
+    await db.sql.unsafe(`create database "${into}__rst_abc123"`); // what a killed restore leaves
+    await restoreBackup({ file: path, databaseUrl: db.url, into, log: noLog });
+    expect(await databasesLike(into)).toEqual([into]);
+  });
+
   it('reports a missing file and a bad target name as such', async () => {
     await expectBackupError(restoreBackup({ file: join(dir, 'nope.dump'), databaseUrl: db.url, into: newName(), log: noLog }), 'BACKUP_NOT_FOUND');
     const { path } = await createBackup({ databaseUrl: db.url, dir, log: noLog });

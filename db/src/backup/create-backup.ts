@@ -9,6 +9,7 @@ import { databaseName } from './database-url';
 import { sha256File } from './file-hash';
 import { MANIFEST_FORMAT, type BackupManifest } from './manifest';
 import { tableStats, type TableStats } from './table-stats';
+import { lastLine } from './tool-output';
 
 export interface CreateBackupOptions {
   databaseUrl: string;
@@ -81,8 +82,4 @@ export async function createBackup({ databaseUrl, dir, log, now = () => new Date
   } finally {
     await sql.end({ timeout: 1 });
   }
-}
-
-export function lastLine(text: string): string {
-  return text.trim().split('\n').pop()?.replace(/^pg_(dump|restore): (error: )?/, '') ?? '';
 }

@@ -6,10 +6,10 @@ import { runCommand } from '../stack/run-command';
 import { BackupError } from './backup-error';
 import { manifestPathOf } from './backup-file';
 import { connectChecked } from './connect';
-import { lastLine } from './create-backup';
 import { quoteIdent, withDatabase } from './database-url';
 import { sha256File } from './file-hash';
 import { readManifest, type BackupManifest } from './manifest';
+import { lastLine } from './tool-output';
 import { compareStats, databaseStats, type StatsDifference, type TableStats } from './table-stats';
 
 export interface RestoreBackupOptions {
@@ -52,10 +52,11 @@ export async function restoreBackup({ file, databaseUrl, into, log }: RestoreBac
   const manifest = await checkFile(file);
   const adminUrl = withDatabase(databaseUrl, 'postgres');
   const admin = await connectChecked(adminUrl);
-  const temp = `${into.slice(0, MAX_IDENT - 13)}__rst_${randomBytes(3).toString('hex')}`;
+  const temp = `${into.slice(0, MAX_IDENT - 13)}__rst_${randomBytes(3).toString('hex')}`; // ≤ 63 bytes
   let created = false;
   try {
     const targetExists = await ensureTargetFree(admin, databaseUrl, into);
+    await dropAbandonedTemps(admin, into, log);
     await admin.unsafe(`create database ${quoteIdent(temp)}`);
     created = true;
     const tempUrl = withDatabase(databaseUrl, temp);
@@ -138,6 +139,22 @@ async function ensureTargetFree(admin: postgres.Sql, databaseUrl: string, into: 
     await target.end({ timeout: 1 });
   }
   return true;
+}
+
+/**
+ * A restore killed mid-way (Ctrl-C, crash) leaves its temporary database behind; it never became the
+ * target, so it is safe to drop. One still in use by a running restore (it has connections) is left.
+ */
+async function dropAbandonedTemps(admin: postgres.Sql, into: string, log: (line: string) => void): Promise<void> {
+  const prefix = `${into.slice(0, MAX_IDENT - 13)}__rst_`;
+  const rows = await admin<{ datname: string }[]>`
+    select d.datname from pg_database d
+    where left(d.datname, ${prefix.length}) = ${prefix}
+      and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`;
+  for (const { datname } of rows) {
+    log(`dropping ${datname}, left behind by an interrupted restore`);
+    await admin.unsafe(`drop database if exists ${quoteIdent(datname)}`);
+  }
 }
 
 async function statsOf(url: string): Promise<TableStats[]> {

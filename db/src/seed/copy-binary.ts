@@ -1,3 +1,4 @@
+import { getTableName } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
 /**
@@ -66,7 +67,7 @@ export interface BinaryColumn {
 /** The encoder of a Drizzle column type; throws for a type seed data never sends. */
 export function binaryEncoder(columnType: string, table: PgTable, key: string): Encoder {
   const encoder = ENCODERS[columnType];
-  if (encoder === undefined) throw new Error(`binary COPY: no encoder for ${columnType} (${String(table)}.${key})`);
+  if (encoder === undefined) throw new Error(`binary COPY: no encoder for ${columnType} (${getTableName(table)}.${key})`);
   return encoder;
 }
 
