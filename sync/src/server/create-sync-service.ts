@@ -150,6 +150,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     engine: () => engine,
     async start() {
       await ensureSlotAndPublication(sql, slotName, publicationName);
+      await options.scope?.load?.(sql, { publicationName });
       await engine.load();
       await connect();
       ready = true;

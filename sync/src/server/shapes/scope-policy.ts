@@ -1,5 +1,6 @@
 // What the core needs from the scope policy (implemented in sync/src/server/scope by the where/scope
 // engineer). In dev mode (no `authenticate`) there is no policy and every table with a primary key is open.
+import type postgres from 'postgres';
 import type { TableInfo } from '../schema/load-table';
 import type { RowFilter, TextRow } from './row-filter';
 
@@ -24,4 +25,9 @@ export interface ScopePolicy {
   scopeFor(input: { userId: string; table: TableInfo }): ShapeScope | null | Promise<ShapeScope | null>;
   /** Called synchronously for every committed change, in commit order, before it is routed to shapes. */
   observe?(change: ObservedChange): void;
+  /**
+   * Called once by start(), before replication begins: read whatever state `observe` keeps current (and
+   * publish the tables it observes, so no change between the read and the stream is missed).
+   */
+  load?(sql: postgres.Sql, options: { publicationName: string }): Promise<void>;
 }
