@@ -46,15 +46,13 @@ export function parseDecimal(text: string): ExactDecimal | undefined {
   return { kind: 'finite', m: sign === '-' ? -m : m, s };
 }
 
-const PLAIN_DECIMAL = /^-?(\d+)(?:\.(\d+))?$/;
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 
 /** Like {@link parseDecimal}, faster for row values: plain short decimals become doubles (see 'small'). */
 export function parseDecimalRow(text: string): Decimal | undefined {
-  const m = PLAIN_DECIMAL.exec(text);
-  if (m) {
-    const digits = ((m[1] ?? '') + (m[2] ?? '')).replace(/^0+/, '');
-    if (digits.length <= 15) return { kind: 'small', n: Number(text), text };
-  }
+  // Digit count including leading zeros: conservative (a longer form just takes the exact path).
+  const digits = text.length - (text.charCodeAt(0) === 45 /* - */ ? 1 : 0) - (text.includes('.') ? 1 : 0);
+  if (digits <= 15 && PLAIN_DECIMAL.test(text)) return { kind: 'small', n: Number(text), text };
   return parseDecimal(text);
 }
 

@@ -27,17 +27,26 @@ export function compileLike(pattern: string, caseInsensitive: boolean): (text: s
       tokens.push({ kind: 'char', cp: fold(cp) });
     }
   }
-  return (text) => matchTokens(tokens, caseInsensitive ? codePoints(text).map(fold) : codePoints(text));
+  return (text) => {
+    // Most text has no surrogate pairs: index UTF-16 units directly instead of building a code point array.
+    if (!SURROGATE.test(text)) {
+      return matchTokens(tokens, text.length, caseInsensitive ? (i) => fold(text.charCodeAt(i)) : (i) => text.charCodeAt(i));
+    }
+    const cps = caseInsensitive ? codePoints(text).map(fold) : codePoints(text);
+    return matchTokens(tokens, cps.length, (i) => cps[i] ?? -1);
+  };
 }
 
-function matchTokens(tokens: readonly Token[], str: readonly number[]): boolean {
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function matchTokens(tokens: readonly Token[], length: number, at: (i: number) => number): boolean {
   let s = 0;
   let p = 0;
   let star = -1;
   let mark = 0;
-  while (s < str.length) {
+  while (s < length) {
     const t = tokens[p];
-    if (t !== undefined && (t.kind === 'one' || (t.kind === 'char' && t.cp === str[s]))) {
+    if (t !== undefined && (t.kind === 'one' || (t.kind === 'char' && t.cp === at(s)))) {
       s++;
       p++;
     } else if (t !== undefined && t.kind === 'any') {

@@ -2,7 +2,7 @@
 //   cd sync && npx tsx src/server/where/where-bench.ts
 // The fan-out evaluates `matches` once per (change, candidate shape), so its cost bounds ingest with many
 // unindexed shapes. Baseline: a hand-written JS predicate doing the same comparisons, in the same run.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ColumnInfo } from '../schema/column-info';
 import { createScopePolicy } from '../scope/create-scope-policy';
@@ -59,7 +59,7 @@ const cases = [
 ];
 
 out('where/scope micro-benchmark');
-out(`  setup: ${ROWS} text rows × 30 rounds per case; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}`);
+out(`  setup: ${ROWS} text rows × 30 rounds per case; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared machine: compare with the baseline, not absolutely)`);
 out('  target: matches ≥ 1,000,000 rows/s per shape (2,000 unindexed shapes × 500 changes/s), compile p99 < 5 ms');
 for (const c of cases) {
   const compiled = compileWhere({ where: c.where, params: c.params, columns });
