@@ -15,6 +15,12 @@ export interface CreateScopePolicyOptions {
   schema?: string;
   /** Table whose rows own the `project`-scoped tables (default `projects`). */
   projectsTable?: string;
+  /**
+   * With a connection, the policy loads itself before the first scoped shape is built (scopeFor awaits
+   * it), publishing the projects table first when `publicationName` is set — no separate load() call needed.
+   */
+  sql?: postgres.Sql;
+  publicationName?: string;
 }
 
 export interface LoadScopeOptions {
@@ -34,9 +40,8 @@ export interface LoadScopeOptions {
  * from the old owner's shapes until each child row changes. Transfer ownership by re-creating the rows.
  *
  * @example
- *   const scope = createScopePolicy();
- *   await scope.load(sql, { publicationName });              // before replication starts
- *   createSyncService({ …, authenticate, scope });
+ *   const scope = createScopePolicy({ sql, publicationName }); // loads itself on the first scoped shape
+ *   createSyncService({ …, publicationName, authenticate, scope });
  */
 export interface StoryforgeScopePolicy extends ScopePolicy {
   /** Whether `schema.table` is in the synced set (anything else → 400 unknown table). */
@@ -84,6 +89,32 @@ export function createScopePolicy(options: CreateScopePolicyOptions = {}): Story
     });
   };
 
+  const load = async (sql: postgres.Sql, loadOptions: LoadScopeOptions = {}): Promise<void> => {
+    if (loadOptions.publicationName !== undefined) {
+      const info = await loadTable(sql, projectsTable);
+      await publishTable(sql, loadOptions.publicationName, info);
+    }
+    await owners.load(sql, projectsTable);
+  };
+  let autoLoad: Promise<void> | undefined;
+  const ensureLoaded = (): Promise<void> | undefined => {
+    if (options.sql === undefined) return undefined;
+    autoLoad ??= load(options.sql, options.publicationName === undefined ? {} : { publicationName: options.publicationName }).catch(
+      (error: unknown) => {
+        autoLoad = undefined; // retried by the next shape request
+        throw error;
+      },
+    );
+    return autoLoad;
+  };
+
+  const scopeNow = (userId: string, table: TableInfo): ShapeScope | null => {
+    const meta = lookup(table);
+    if (!meta) return null;
+    const visible = columns.get(meta.name);
+    return { ...(visible ? { columns: visible } : {}), filter: forUser(userId, table) };
+  };
+
   return {
     owners,
     observedTables: [projectsTable],
@@ -93,21 +124,14 @@ export function createScopePolicy(options: CreateScopePolicyOptions = {}): Story
       return meta ? columns.get(meta.name) : undefined;
     },
     forUser,
-    scopeFor({ userId, table }: { userId: string; table: TableInfo }): ShapeScope | null {
-      const meta = lookup(table);
-      if (!meta) return null;
-      const visible = columns.get(meta.name);
-      return { ...(visible ? { columns: visible } : {}), filter: forUser(userId, table) };
+    scopeFor({ userId, table }: { userId: string; table: TableInfo }): ShapeScope | null | Promise<ShapeScope | null> {
+      if (!lookup(table)) return null;
+      const loading = ensureLoaded();
+      return loading === undefined ? scopeNow(userId, table) : loading.then(() => scopeNow(userId, table));
     },
     observe(change) {
       if (change.schema === schema && change.table === projectsName) owners.observe(change);
     },
-    async load(sql, loadOptions = {}) {
-      if (loadOptions.publicationName !== undefined) {
-        const info = await loadTable(sql, projectsTable);
-        await publishTable(sql, loadOptions.publicationName, info);
-      }
-      await owners.load(sql, projectsTable);
-    },
+    load,
   };
 }

@@ -24,8 +24,8 @@ beforeAll(async () => {
       ('${uid(1)}', '${PA}', 'a0', 'one'), ('${uid(2)}', '${PA}', 'a1', 'two'), ('${uid(3)}', '${PB}', 'a0', 'three');`);
   const publicationName = `pub_${db.name}`;
   await db.sql.unsafe(`create publication "${publicationName}"`);
-  const scope = createScopePolicy();
-  await scope.load(db.sql, { publicationName });
+  // Self-loading: the project→owner map is read (after publishing projects) on the first scoped request.
+  const scope = createScopePolicy({ sql: db.sql, publicationName });
   sync = await startTestSync({
     databaseUrl: db.url,
     slotName: `slot_${db.name}`,
