@@ -114,6 +114,25 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return url.toString();
   })();
 
+  let reconnectAttempt = 0;
+  /** Reconnects with capped, jittered backoff until it works or the service stops. */
+  function scheduleReconnect(): void {
+    if (stopped) return;
+    const delay = Math.min(5_000, 200 * 2 ** reconnectAttempt++) * (0.5 + Math.random() / 2);
+    restartTimer = setTimeout(() => {
+      connect().then(
+        () => {
+          reconnectAttempt = 0;
+          log.info({ slotName }, 'replication reconnected');
+        },
+        (e: unknown) => {
+          log.warn({ err: e }, 'replication reconnect failed; retrying');
+          scheduleReconnect();
+        },
+      );
+    }, delay);
+  }
+
   async function connect(): Promise<void> {
     const c = new ReplicationConsumer({
       connectionString: replicationUrl,
@@ -126,11 +145,17 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         log.error({ err: error }, 'replication stream failed; reconnecting');
         consumer = undefined;
         void c.stop().catch(() => {});
-        restartTimer = setTimeout(() => void connect().catch((e: unknown) => log.error({ err: e }, 'reconnect failed')), 1_000);
+        scheduleReconnect();
       },
     });
     consumer = c;
-    await c.start(0n);
+    try {
+      await c.start(0n);
+    } catch (error) {
+      consumer = undefined;
+      await c.stop().catch(() => {});
+      throw error;
+    }
   }
 
   async function pollSlotLag(): Promise<void> {
