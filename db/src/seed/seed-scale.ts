@@ -6,6 +6,7 @@ import { users } from '../schema/users';
 import { copyRows } from './copy-rows';
 import { DEFAULT_SEED } from './demo-data';
 import { projectRows, ScaleData } from './scale-data';
+import { hash32 } from './prng';
 import { SeedError } from './seed-error';
 
 export interface SeedScaleOptions {
@@ -38,6 +39,9 @@ const CHARACTER_COLUMNS = ['id', 'projectId', 'name', 'appearance', 'faceEmbeddi
 const PROJECT_COLUMNS = ['id', 'userId', 'title', 'status', 'settings', 'createdAt', 'updatedAt'] as const;
 const USER_COLUMNS = ['id', 'email', 'displayName', 'createdAt', 'updatedAt'] as const;
 
+/** Advisory lock key that serialises concurrent scale seeds of one database. */
+const SCALE_SEED_LOCK = hash32('storyforge/seed-scale');
+
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
@@ -57,6 +61,9 @@ export async function seedScale({ sql, log, scale, seed = DEFAULT_SEED, clock = 
   log(`scale ${scale}: ${layout.users} users, ${layout.projects} projects, ${layout.scenes} scenes, ${layout.characters} characters`);
   const phases = { scenesMs: 0, charactersMs: 0, indexMs: 0 };
   const inserted = await sql.begin(async (tx) => {
+    // Two scale seeds at once would both see a project missing and the second would fail on its
+    // primary key after loading everything: take turns instead.
+    await tx`select pg_advisory_xact_lock(${SCALE_SEED_LOCK})`;
     const existingUsers = new Set((await tx<{ id: string }[]>`select id from users where id = any(${range(layout.users).map((u) => data.userId(u))}::uuid[])`).map((r) => r.id));
     const existingProjects = new Set((await tx<{ id: string }[]>`select id from projects where id = any(${range(layout.projects).map((p) => data.projectId(p))}::uuid[])`).map((r) => r.id));
     const newUsers = range(layout.users).filter((u) => !existingUsers.has(data.userId(u)));
@@ -67,12 +74,13 @@ export async function seedScale({ sql, log, scale, seed = DEFAULT_SEED, clock = 
     const u = await copyRows({ sql: tx, table: users, columns: USER_COLUMNS, rows: newUsers.map((i) => data.user(i)) });
     const p = await copyRows({ sql: tx, table: projects, columns: PROJECT_COLUMNS, rows: newProjects.map((i) => data.project(i)) });
     const progress = (what: string, total: number) => {
-      let last = 0;
+      const from = clock();
+      let last = from;
       return (rows: number) => {
         const now = clock();
         if (rows < total && now - last < 1000) return;
         last = now;
-        log(`${what}: ${rows}/${total} rows, ${Math.round(rows / ((now - started) / 1000 || 1))} rows/s`);
+        log(`${what}: ${rows}/${total} rows, ${Math.round(rows / ((now - from) / 1000 || 1))} rows/s`);
       };
     };
     const sceneTotal = newProjects.reduce((n, i) => n + countRows(scale, i), 0);

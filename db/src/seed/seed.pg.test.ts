@@ -133,6 +133,19 @@ describe('db:seed --scale', () => {
     }
   });
 
+  it('lets two concurrent seeds of one database both succeed without duplicating anything', async () => {
+    const z = await createTestDatabase();
+    try {
+      const results = await Promise.all([runSeed({ databaseUrl: z.url, log: noLog, scale: 400 }), runSeed({ databaseUrl: z.url, log: noLog, scale: 400 })]);
+      expect(results.map((r) => r.scale?.inserted.scenes ?? 0).sort()).toEqual([0, 400]);
+      const [row] = await z.sql<{ scenes: number; ledger: number }[]>`
+        select (select count(*)::int from scenes) as scenes, (select count(*)::int from credit_ledger) as ledger`;
+      expect(row).toEqual({ scenes: 400 + buildDemoData().scenes.length, ledger: 1 });
+    } finally {
+      await z.drop();
+    }
+  });
+
   it('writes scale data whose embeddings are unit length and whose scenes pass validation', async () => {
     const [faces] = await db.sql<{ bad: number }[]>`
       select count(*) filter (where abs(vector_norm(face_embedding) - 1) > 1e-3)::int as bad from characters`;
