@@ -21,7 +21,17 @@ export interface ValidMutation {
 
 export type Row = Record<string, unknown>;
 
-function scopeColumns(spec: TableSpec): string[] {
+/** What the apply path reads about a row, in one round trip (see lookUp). */
+export interface Lookup {
+  /** false: this mutation id was already processed (the caller answers `duplicate`). */
+  claimed: boolean;
+  /** HLC of the row's tombstone, if it was deleted. */
+  tomb: string | null;
+  /** The locked row's scope columns, clocks, and (for project-scoped tables) the project's owner. */
+  row: Row | null;
+}
+
+function lookupColumns(spec: TableSpec): string[] {
   const cols = new Set<string>(['field_clocks', ...spec.immutable]);
   if (spec.scope.kind === 'owner') cols.add(spec.scope.column);
   if (spec.scope.kind === 'project') cols.add('project_id');
@@ -29,8 +39,39 @@ function scopeColumns(spec: TableSpec): string[] {
 }
 
 /**
- * Applies one validated mutation inside the caller's savepoint. Returns the row after the write
- * (null for a delete). Throws ApiError for a rejection; the caller rolls the savepoint back.
+ * One statement: optionally claim the mutation id in processed_mutations (first, so a concurrent retry
+ * blocks on it until we commit), read the tombstone, and lock the row `for update`. Project-scoped rows
+ * also bring their project's owner, saving the ownership lookup.
+ */
+export async function lookUp(ctx: WriteContext, m: ValidMutation, claim: unknown): Promise<Lookup> {
+  const { tx } = ctx;
+  const { spec, id } = m;
+  const owner = spec.scope.kind === 'project' ? tx`, (select p.user_id from projects p where p.id = t.project_id) as project_owner` : tx``;
+  const locked = tx`select to_jsonb(r) from (
+      select ${tx(lookupColumns(spec).map((c) => `t.${c}`))} ${owner} from ${tx(spec.name)} t where t.id = ${id} for update of t
+    ) r`;
+  const tomb = tx`select hlc from tombstones where table_name = ${spec.name} and row_id = ${id}`;
+  const [result] =
+    claim === undefined
+      ? await tx<Lookup[]>`select true as claimed, (${tomb}) as tomb, (${locked}) as row`
+      : await tx<Lookup[]>`
+          with claim as (
+            insert into processed_mutations (mutation_id, user_id, client_id, txid, result)
+            values (${m.mutationId}, ${ctx.userId}, ${ctx.clientId}, pg_current_xact_id()::xid::text::bigint, ${tx.json(claim as never)})
+            on conflict do nothing returning 1
+          )
+          select exists (select 1 from claim) as claimed, (${tomb}) as tomb, (${locked}) as row`;
+  if (!result) throw new Error('lookup returned no row');
+  const row = result.row;
+  if (row && typeof row.project_owner === 'string' && typeof row.project_id === 'string') {
+    ctx.projectOwners.set(row.project_id, row.project_owner);
+  }
+  return result;
+}
+
+/**
+ * Applies one validated mutation inside the caller's savepoint, given its lookup. Returns the row after
+ * the write (null for a delete). Throws ApiError for a rejection; the caller rolls the savepoint back.
  *
  * Conflict rules:
  * - insert of an existing id = per-field merge (an offline retry or two devices creating the same id);
@@ -39,35 +80,35 @@ function scopeColumns(spec: TableSpec): string[] {
  *   refused with `deleted` (DESIGN: deletes win over concurrent updates; nothing is resurrected).
  *   Deleting an already-deleted row is applied (idempotent).
  */
-export async function applyMutation(ctx: WriteContext, m: ValidMutation): Promise<Row | null> {
-  const first = await applyOnce(ctx, m);
-  // Lost an insert race: another device created this id and committed while we looked; now it's a merge.
-  return first === RACED ? (await applyOnce(ctx, m)) as Row | null : first;
+export async function applyMutation(ctx: WriteContext, m: ValidMutation, lookup: Lookup): Promise<Row | null> {
+  const first = await applyLooked(ctx, m, lookup);
+  if (first !== RACED) return first;
+  // Lost an insert race (another device created this id, or deleted it, and committed while we looked):
+  // look again with a fresh snapshot; now it is a merge or a `deleted`.
+  const again = await applyLooked(ctx, m, await lookUp(ctx, m, undefined));
+  if (again === RACED) throw new ApiError('conflict', 'The row changed concurrently; retry', { table: m.spec.name, id: m.id });
+  return again;
 }
 
 const RACED = Symbol('insert raced');
 
-async function applyOnce(ctx: WriteContext, m: ValidMutation): Promise<Row | null | typeof RACED> {
+async function applyLooked(ctx: WriteContext, m: ValidMutation, { tomb, row: current }: Lookup): Promise<Row | null | typeof RACED> {
   const { tx } = ctx;
   const { spec, id } = m;
-  const [tombs, locked] = await Promise.all([
-    tx<{ hlc: string }[]>`select hlc from tombstones where table_name = ${spec.name} and row_id = ${id}`,
-    tx<Row[]>`select ${tx(scopeColumns(spec))} from ${tx(spec.name)} where id = ${id} for update`,
-  ]);
-  if (tombs.length > 0) {
+  if (tomb !== null) {
     if (m.op === 'delete') return null;
-    throw new ApiError('deleted', `${spec.name} ${id} was deleted`, { table: spec.name, id, deletedAt: tombs[0]?.hlc });
+    throw new ApiError('deleted', `${spec.name} ${id} was deleted`, { table: spec.name, id, deletedAt: tomb });
   }
-  const current = locked[0];
   if (!current) {
     if (m.op === 'update' || m.op === 'delete') throw new ApiError('not_found', `${spec.name} ${id} does not exist`, { table: spec.name, id });
     return insertRow(ctx, m);
   }
   await authorizeRow(ctx, spec, id, current);
   if (m.op === 'delete') {
-    await tx`insert into tombstones (table_name, row_id, hlc, deleted_by) values (${spec.name}, ${id}, ${m.hlc}, ${ctx.userId})
-      on conflict do nothing`;
-    await tx`delete from ${tx(spec.name)} where id = ${id}`;
+    // ON DELETE CASCADE removes the children in the same statement.
+    await tx`with gone as (delete from ${tx(spec.name)} where id = ${id} returning id)
+      insert into tombstones (table_name, row_id, hlc, deleted_by)
+      select ${spec.name}, ${id}, ${m.hlc}, ${ctx.userId} from gone on conflict do nothing`;
     if (spec.name === 'projects') ctx.projectOwners.delete(id);
     return null;
   }
@@ -85,10 +126,16 @@ async function insertRow(ctx: WriteContext, m: ValidMutation): Promise<Row | nul
   await checkReferences(ctx, spec, id, fields, fields);
   const { clocks } = mergeFields({ incoming: fields, hlc, clocks: {} });
   const values = { ...encodeRow(tx, spec, fields), id, field_clocks: tx.json(clocks) };
-  // `for update` found no row to lock, so a concurrent insert of the same id can race us: on conflict
-  // we wait for it to commit, write nothing, and merge instead (no unique-violation error).
-  const [row] = await tx<Row[]>`insert into ${tx(spec.name)} ${tx(values)} on conflict (id) do nothing
-    returning ${tx(columnNames(spec))}`;
+  // `for update` found no row to lock, so a concurrent insert or delete of this id can race us. On a
+  // conflicting insert we wait for it to commit, write nothing and merge instead (no unique violation).
+  // A delete that committed while our lookup waited left a tombstone our lookup's snapshot could not
+  // see: the tombstone is re-read right after the insert (pipelined, fresh snapshot) and the insert
+  // is undone with `deleted` if it is there, so nothing is resurrected.
+  const [[row], tomb] = await Promise.all([
+    tx<Row[]>`insert into ${tx(spec.name)} ${tx(values)} on conflict (id) do nothing returning ${tx(columnNames(spec))}`,
+    tx<{ hlc: string }[]>`select hlc from tombstones where table_name = ${spec.name} and row_id = ${id}`,
+  ]);
+  if (tomb.length > 0) throw new ApiError('deleted', `${spec.name} ${id} was deleted`, { table: spec.name, id, deletedAt: tomb[0]?.hlc });
   if (!row) return RACED;
   if (spec.name === 'projects') ctx.projectOwners.set(id, ctx.userId);
   return row;

@@ -3,7 +3,7 @@ import { HlcError } from '../clock/hlc';
 import type { ServerClock } from '../clock/server-clock';
 import { ApiError, isApiError } from '../errors/api-error';
 import { apiErrorFromPg } from '../errors/pg-error';
-import { applyMutation, type ValidMutation } from './apply-mutation';
+import { applyMutation, lookUp, type ValidMutation } from './apply-mutation';
 import type { Mutation, MutationResult } from './mutation-schema';
 import { TABLE_SPECS } from './syncable-tables';
 import { validateFields } from './validate-fields';
@@ -69,51 +69,107 @@ function prevalidate(m: Mutation, clock: ServerClock): ValidMutation {
  * `clientId: 'server'` and `clock.tick()` as each mutation's hlc.
  */
 export async function applyMutations({ tx, userId, clientId, mutations, clock }: ApplyMutationsOptions): Promise<ApplyMutationsResult> {
-  const txid = await currentTxid(tx);
-  const ctx: WriteContext = { tx, userId, clientId, txid, projectOwners: new Map() };
+  // Started now, read at the end: it rides along with the first round trip.
+  const txid = handled(currentTxid(tx));
+  const checked = mutations.map((m) => check(m, clock));
+  const locks = lockRowsInOrder(tx, checked);
+  const ctx: BatchContext = { tx, userId, clientId, projectOwners: new Map(), pending: locks };
   const results: MutationResult[] = [];
-  for (const m of mutations) results.push(await applyOne(ctx, m, clock));
-  return { txid, results };
+  for (const c of checked) results.push(await applyOne(ctx, c));
+  await ctx.pending;
+  return { txid: await txid, results };
 }
 
-async function applyOne(ctx: WriteContext, m: Mutation, clock: ServerClock): Promise<MutationResult> {
-  const { tx } = ctx;
-  let valid: ValidMutation | undefined;
-  let rejection: ApiError | undefined;
+type Checked = { m: Mutation; valid: ValidMutation } | { m: Mutation; error: ApiError };
+
+function check(m: Mutation, clock: ServerClock): Checked {
   try {
-    valid = prevalidate(m, clock);
+    return { m, valid: prevalidate(m, clock) };
   } catch (e) {
     if (!isApiError(e)) throw e;
-    rejection = e;
+    return { m, error: e };
   }
-  const stored: StoredResult = rejection ? { status: 'rejected', error: toJson(rejection) } : { status: 'applied' };
-  // Claim the mutation id; the savepoint is opened in the same round trip (postgres.js pipelines).
-  const [claimed] = await Promise.all([
-    tx`insert into processed_mutations (mutation_id, user_id, client_id, txid, result)
-       values (${m.mutationId}, ${ctx.userId}, ${ctx.clientId}, ${ctx.txid}, ${tx.json(asJson(stored))})
-       on conflict do nothing returning mutation_id`,
-    ...(valid ? [tx.unsafe('savepoint apply_mutation')] : []),
-  ]);
-  if (claimed.length === 0) {
-    if (valid) await tx.unsafe('release savepoint apply_mutation');
+}
+
+/**
+ * Batches touching the same rows in different orders would deadlock on the per-mutation row locks
+ * (Postgres detects it only after deadlock_timeout, 1 s). Taking every existing row's lock up front,
+ * table by table in id order, gives all batches one global lock order. Skipped for a single row.
+ */
+function lockRowsInOrder(tx: Tx, checked: Checked[]): Promise<unknown> {
+  const byTable = new Map<string, Set<string>>();
+  for (const c of checked) {
+    if ('valid' in c) byTable.set(c.valid.spec.name, (byTable.get(c.valid.spec.name) ?? new Set()).add(c.valid.id));
+  }
+  const rows = [...byTable.values()].reduce((n, ids) => n + ids.size, 0);
+  if (rows < 2) return Promise.resolve();
+  const tables = [...byTable.keys()].sort();
+  return handled(
+    Promise.all(
+      tables.map((t) =>
+        tx`select id from ${tx(t)} where id = any(${[...byTable.get(t)!].sort()}::uuid[]) order by id for update`.execute(),
+      ),
+    ),
+  );
+}
+
+/** The write context plus the previous mutation's `release savepoint`, which is pipelined, not awaited. */
+interface BatchContext extends WriteContext {
+  pending: Promise<unknown>;
+}
+
+const SAVEPOINT = 'apply_mutation';
+
+/**
+ * Marks a promise that is awaited later (pipelined) as handled now, so a rejection that lands before
+ * anyone awaits it is not an unhandled rejection; awaiting the returned promise still throws.
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+async function applyOne(ctx: BatchContext, checked: Checked): Promise<MutationResult> {
+  const { tx } = ctx;
+  const { m } = checked;
+  if ('error' in checked) {
+    await ctx.pending;
+    const claimed = await claim(ctx, m.mutationId, { status: 'rejected', error: toJson(checked.error) });
+    return claimed ? rejected(m.mutationId, checked.error) : duplicateResult(ctx, m.mutationId);
+  }
+  const { valid } = checked;
+  // One round trip: the previous release, this savepoint, and claim + tombstone + row lock.
+  // .execute() sends in program order (postgres.js otherwise sends when first awaited).
+  const previous = ctx.pending;
+  const savepoint = handled(tx.unsafe(`savepoint ${SAVEPOINT}`).execute());
+  const [, , lookup] = await Promise.all([previous, savepoint, lookUp(ctx, valid, asJson({ status: 'applied' }))]);
+  if (!lookup.claimed) {
+    ctx.pending = handled(tx.unsafe(`release savepoint ${SAVEPOINT}`).execute());
+    await ctx.pending;
     return duplicateResult(ctx, m.mutationId);
   }
-  if (!valid) return rejected(m.mutationId, rejection!);
   try {
-    const row = await applyMutation(ctx, valid);
-    await tx.unsafe('release savepoint apply_mutation');
+    const row = await applyMutation(ctx, valid, lookup);
+    ctx.pending = handled(tx.unsafe(`release savepoint ${SAVEPOINT}`).execute());
     return { mutationId: m.mutationId, status: 'applied', row };
   } catch (e) {
     const apiError = isApiError(e) ? e : apiErrorFromPg(e);
     if (!apiError) throw e;
-    await tx.unsafe('rollback to savepoint apply_mutation');
-    await Promise.all([
-      tx.unsafe('release savepoint apply_mutation'),
-      tx`update processed_mutations set result = ${tx.json(asJson({ status: 'rejected', error: toJson(apiError) }))}
-         where mutation_id = ${m.mutationId}`,
-    ]);
+    // Undo the mutation (and its claim), then record the rejection so a retry gets the same answer.
+    const undo = [tx.unsafe(`rollback to savepoint ${SAVEPOINT}`).execute(), tx.unsafe(`release savepoint ${SAVEPOINT}`).execute()];
+    await Promise.all([...undo, claim(ctx, m.mutationId, { status: 'rejected', error: toJson(apiError) })]);
+    ctx.pending = Promise.resolve();
     return rejected(m.mutationId, apiError);
   }
+}
+
+/** Records a processed mutation id with its result; false when the id was already there. */
+async function claim(ctx: WriteContext, mutationId: string, result: StoredResult): Promise<boolean> {
+  const rows = await ctx.tx`
+    insert into processed_mutations (mutation_id, user_id, client_id, txid, result)
+    values (${mutationId}, ${ctx.userId}, ${ctx.clientId}, pg_current_xact_id()::xid::text::bigint, ${ctx.tx.json(asJson(result))})
+    on conflict do nothing returning 1`;
+  return rows.length === 1;
 }
 
 async function duplicateResult(ctx: WriteContext, mutationId: string): Promise<MutationResult> {

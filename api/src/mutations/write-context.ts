@@ -6,7 +6,6 @@ export interface WriteContext {
   tx: Tx;
   userId: string;
   clientId: string;
-  txid: number;
   /** project id → owner user id, filled by lookups and inserts within this transaction. */
   projectOwners: Map<string, string>;
 }
