@@ -81,6 +81,11 @@ describe('migrated schema', () => {
     expect(row?.fieldClocks).toEqual({});
     expect(row?.createdAt).toBeInstanceOf(Date);
     expect(await sqlStateOf(orm.insert(characters).values({ id: uuid(2002), projectId, name: 'X', faceEmbedding: face.slice(1) }))).toBe('22000');
+    // Migration 0003: faces stay in the heap row (PLAIN), not in TOAST, so exact scans and snapshots read them in place.
+    const [storage] = await db.sql<{ attstorage: string }[]>`select attstorage from pg_attribute where attrelid = 'characters'::regclass and attname = 'face_embedding'`;
+    expect(storage?.attstorage).toBe('p');
+    const [toast] = await db.sql<{ bytes: number }[]>`select pg_relation_size(reltoastrelid)::int as bytes from pg_class where relname = 'characters'`;
+    expect(toast?.bytes).toBe(0);
   });
 
   it('cascades project deletes to scenes, characters and versions', async () => {
