@@ -78,6 +78,13 @@ describe('createScopePolicy', () => {
     expect(scope.forUser(BOB, 'characters').matches({ id: 'c', project_id: P1 })).toBe(false);
   });
 
+  it('a replayed project delete (after a restart whose load no longer saw the project) restores its owner', () => {
+    const scope = createScopePolicy();
+    scope.observe({ schema: 'public', table: 'projects', operation: 'delete', newRow: null, oldRow: { id: P2, user_id: BOB } });
+    expect(scope.forUser(BOB, 'scenes').matches({ id: 's', project_id: P2 })).toBe(true);
+    expect(scope.forUser(ALICE, 'scenes').matches({ id: 's', project_id: P2 })).toBe(false);
+  });
+
   it('brains and format templates: own, public, or built-in (no owner)', () => {
     const scope = createScopePolicy();
     const brains = scope.forUser(ALICE, 'brains');

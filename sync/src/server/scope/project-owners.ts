@@ -39,9 +39,12 @@ export class ProjectOwners {
   }
 
   observe(change: OwnerChange): void {
-    // Inserts and updates (including an owner change by the server) set the current owner; deletes keep it.
-    const row = change.newRow;
-    if (change.operation === 'delete' || row === null) return;
+    // Inserts and updates (including an owner change by the server) set the current owner. A delete keeps
+    // (or, when replayed after a restart whose load() no longer saw the project, restores from the old row)
+    // the owner, so the cascaded child deletes that follow it are still routed.
+    const row = change.operation === 'delete' ? change.oldRow : change.newRow;
+    if (row === null) return;
+    if (change.operation === 'delete' && this.ownerOf(row[this.columns.id]) !== undefined) return;
     const id = row[this.columns.id];
     const owner = row[this.columns.owner];
     if (id != null && owner != null) this.set(id, owner);
