@@ -201,7 +201,8 @@ export function generateTrace(options: TraceOptions): TraceRequest[] {
               ...base,
               prompt: text,
               parameters: params,
-              truth: { videoKey: `${userId}|${intent.key}|${provider}|${brainId}|${intent.paramSetting}`, kind },
+              // The provider is whatever the parameters say (a revisited intent keeps the sliders it was made with).
+              truth: { videoKey: `${userId}|${intent.key}|${params.model_provider}|${brainId}|${intent.paramSetting}`, kind },
             };
           }
           out.push(req);

@@ -18,9 +18,6 @@ const SELECT_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder
   normalized_prompt, salient_tokens, parameters, result, source_request_id, extract(epoch from created_at) * 1000 as created_ms,
   extract(epoch from expires_at) * 1000 as expires_ms`;
 
-const SCOPED_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
-  normalized_prompt, salient_tokens, parameters, result, source_request_id, created_ms, expires_ms`;
-
 interface Row {
   id: string;
   tenant_id: string;
@@ -125,9 +122,12 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
       // graph nodes). Only a scope larger than EXACT_SCOPE_LIMIT goes to the HNSW index below.
       let rows = await sql.unsafe<(Row & { scoped: string })[]>(
         `with scoped as materialized (
-           select ${SELECT_COLUMNS}, embedding from semantic_cache_entries where ${scope} limit ${exactLimit + 1})
-         select ${SCOPED_COLUMNS}, count(*) over () as scoped, embedding <=> $1::vector as distance
-           from scoped order by distance limit $9`,
+           select id, embedding from semantic_cache_entries where ${scope} limit ${exactLimit + 1}),
+         ranked as (
+           select id, embedding <=> $1::vector as distance, count(*) over () as scoped
+             from scoped order by distance limit $9)
+         select ${SELECT_COLUMNS}, ranked.distance, ranked.scoped
+           from ranked join semantic_cache_entries using (id)`,
         params,
       );
       if (Number(rows[0]?.scoped ?? 0) > exactLimit) {
