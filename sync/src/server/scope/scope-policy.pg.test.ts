@@ -1,5 +1,6 @@
 // The scope's live predicate and its snapshot SQL must select the same rows, for every user and table,
 // on the real schema; load() must publish projects and read the owner map.
+import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@storyforge/db/testing';
@@ -106,5 +107,45 @@ describe('scope policy on the real schema', () => {
     scope.observe({ schema: 'public', table: 'projects', operation: 'insert', newRow: project ?? null, oldRow: null });
     expect(carol.matches(scene ?? {})).toBe(true);
     expect(scope.forUser(ALICE, 'scenes').matches(scene ?? {})).toBe(false);
+  });
+
+  it('random ownership graphs: live predicate = snapshot SQL for every user and table', async () => {
+    const users = [uid(0xa1), uid(0xb1), uid(0xc1)];
+    const graph = fc.record({
+      projects: fc.array(fc.nat(2), { minLength: 1, maxLength: 5 }), // owner index per project
+      scenes: fc.array(fc.nat(4), { maxLength: 8 }), // project index per scene (mod #projects)
+      brains: fc.array(fc.tuple(fc.nat(2), fc.boolean()), { maxLength: 5 }),
+      templates: fc.array(fc.tuple(fc.option(fc.nat(2)), fc.boolean()), { maxLength: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(graph, async (g) => {
+        await sql.unsafe(`delete from format_templates where name like 'r-%'; delete from users where email like 'r-%'`);
+        const values: string[] = [];
+        values.push(`insert into users (id, email) values ${users.map((u, i) => `('${u}', 'r-${i}')`).join(', ')}`);
+        const pid = (i: number) => uid(0x10000 + i);
+        values.push(`insert into projects (id, user_id, title) values ${g.projects.map((o, i) => `('${pid(i)}', '${users[o]}', 'r')`).join(', ')}`);
+        if (g.scenes.length > 0) {
+          values.push(`insert into scenes (id, project_id, position) values ${g.scenes.map((p, i) => `('${uid(0x20000 + i)}', '${pid(p % g.projects.length)}', 'a${i}')`).join(', ')}`);
+        }
+        if (g.brains.length > 0) {
+          values.push(`insert into brains (id, user_id, name, is_public) values ${g.brains.map(([o, pub], i) => `('${uid(0x30000 + i)}', '${users[o]}', 'r', ${pub})`).join(', ')}`);
+        }
+        if (g.templates.length > 0) {
+          values.push(`insert into format_templates (id, creator_id, name, beats, is_public) values ${g.templates.map(([o, pub], i) => `('${uid(0x40000 + i)}', ${o === null ? 'null' : `'${users[o]}'`}, 'r-${i}', '[]', ${pub})`).join(', ')}`);
+        }
+        await sql.unsafe(values.join(';\n'));
+        const fresh = createScopePolicy();
+        await fresh.load(sql);
+        for (const table of ['projects', 'scenes', 'brains', 'format_templates', 'users']) {
+          const rows = await textRows(table);
+          for (const user of users) {
+            const s = fresh.forUser(user, table);
+            const viaSql = await sql.unsafe<Array<{ id: string }>>(`select id::text as id from "${table}" where ${s.sql} order by id`, s.sqlParams as string[]);
+            expect({ table, user, ids: rows.filter((r) => s.matches(r)).map((r) => r.id).sort() }).toEqual({ table, user, ids: viaSql.map((r) => r.id) });
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
