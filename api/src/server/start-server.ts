@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createSyncService } from '@storyforge/sync/server';
+import { createScopePolicy } from '@storyforge/sync/server/scope';
 import { createApiApp } from '../app';
 import { createAuthenticate } from '../auth/authenticate';
 import type { ServerConfig } from './server-config';
@@ -14,6 +15,8 @@ import type { ServerConfig } from './server-config';
 export interface StartServerOptions {
   config: ServerConfig;
   logger?: Logger;
+  /** Replication slot name; slots are cluster-wide, so servers sharing a cluster need distinct ones. */
+  slotName?: string;
 }
 
 export interface RunningServer {
@@ -25,19 +28,30 @@ export interface RunningServer {
  * The single-port server: sync (`/v1/shape`, `/v1/health`) + mutation API (`/v1/mutations`, `/v1/me`,
  * dev login) + `/v1/metrics`, on one Node process.
  */
-export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }) }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }), slotName }: StartServerOptions): Promise<RunningServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const sql = postgres(config.databaseUrl, { max: 20, onnotice: () => {} });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   await redis.connect();
 
+  const publicationName = 'storyforge_sync';
+  // Dev mode serves any table unauthenticated (PROTOCOL.md "Generic mode"); otherwise every shape request
+  // needs a bearer token and gets the caller's scope (own projects and their children, public marketplace).
+  const authMode = config.devMode
+    ? {}
+    : {
+        authenticate: createAuthenticate({ jwtSecret: config.jwtSecret }),
+        scope: createScopePolicy({ sql, publicationName }),
+      };
   const sync = createSyncService({
     databaseUrl: config.databaseUrl,
     dataDir: join(config.dataDir, 'sync'),
     log: logger.child({ component: 'sync' }),
     registry,
-    ...(config.devMode ? {} : { authenticate: createAuthenticate({ jwtSecret: config.jwtSecret }) }),
+    publicationName,
+    ...(slotName === undefined ? {} : { slotName }),
+    ...authMode,
   });
   await sync.start();
 

@@ -1,0 +1,136 @@
+// The single-port composition in auth mode: a write through /v1/mutations reaches the writer's shape
+// with its txid, never another user's, and every part answers on the same port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '@storyforge/db/testing';
+import { issueToken } from '../auth/tokens';
+import { startServer, type RunningServer } from './start-server';
+
+const SECRET = 'composition-test-secret-0123456789abcdef';
+const ALICE = randomUUID();
+const BOB = randomUUID();
+
+interface ShapeMessage {
+  key?: string;
+  value?: Record<string, unknown>;
+  headers: { operation?: string; control?: string; txids?: number[] };
+}
+
+let db: TestDatabase;
+let server: RunningServer;
+let dataDir: string;
+let aliceToken: string;
+let bobToken: string;
+
+const hlc = (clientId: string) => `${String(Date.now()).padStart(15, '0')}-000000-${clientId}`;
+
+async function shape(token: string | undefined, query: string): Promise<{ status: number; headers: Headers; body: ShapeMessage[] }> {
+  const res = await fetch(`${server.url}/v1/shape?${query}`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: res.ok ? (JSON.parse(text) as ShapeMessage[]) : [] };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.sql`insert into users (id, email) values (${ALICE}, 'alice@example.test'), (${BOB}, 'bob@example.test')`;
+  dataDir = mkdtempSync(join(tmpdir(), 'storyforge-server-'));
+  server = await startServer({
+    config: {
+      databaseUrl: db.url,
+      redisUrl: testRedisUrl(),
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      devMode: false,
+      jwtSecret: SECRET,
+      backupDir: undefined,
+    },
+    logger: pino({ level: 'silent' }),
+    slotName: `slot_${db.name}`,
+  });
+  aliceToken = await issueToken({ userId: ALICE, secret: SECRET, now: Date.now() });
+  bobToken = await issueToken({ userId: BOB, secret: SECRET, now: Date.now() });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('single-port server (auth mode)', () => {
+  const projectId = randomUUID();
+  const sceneId = randomUUID();
+
+  it('reports health and refuses dev login outside dev mode', async () => {
+    const health = await fetch(`${server.url}/v1/health`);
+    expect(await health.json()).toEqual({ status: 'active' });
+    const login = await fetch(`${server.url}/v1/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'x@example.test' }),
+    });
+    expect(login.status).toBe(404);
+  });
+
+  it('requires a token for shapes', async () => {
+    expect((await shape(undefined, 'table=scenes&offset=-1')).status).toBe(401);
+  });
+
+  it("streams a user's own write to their shape with the write's txid, and never to another user", async () => {
+    const created = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceToken}` },
+      body: JSON.stringify({
+        clientId: 'alice-tab',
+        mutations: [
+          { mutationId: randomUUID(), table: 'projects', op: 'insert', id: projectId, fields: { title: 'Noir' }, hlc: hlc('alice-tab') },
+          { mutationId: randomUUID(), table: 'scenes', op: 'insert', id: sceneId, fields: { project_id: projectId, position: 'a0', title: 'Rain' }, hlc: hlc('alice-tab') },
+        ],
+      }),
+    });
+    expect(created.status).toBe(200);
+
+    const initial = await shape(aliceToken, 'table=scenes&offset=-1');
+    expect(initial.status).toBe(200);
+    expect(initial.body.filter((m) => m.value?.id === sceneId)).toHaveLength(1);
+    const bobInitial = await shape(bobToken, 'table=scenes&offset=-1');
+    expect(bobInitial.body.filter((m) => m.value !== undefined)).toHaveLength(0);
+
+    // Catch up to the live edge, then hold a live request while Alice edits the scene.
+    let offset = initial.headers.get('electric-offset') ?? '';
+    const handle = initial.headers.get('electric-handle') ?? '';
+    for (let i = 0; i < 10; i++) {
+      const next = await shape(aliceToken, `table=scenes&offset=${offset}&handle=${handle}`);
+      offset = next.headers.get('electric-offset') ?? offset;
+      if (next.headers.has('electric-up-to-date')) break;
+    }
+    const live = shape(aliceToken, `table=scenes&offset=${offset}&handle=${handle}&live=true`);
+    const edit = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceToken}` },
+      body: JSON.stringify({
+        clientId: 'alice-tab',
+        mutations: [{ mutationId: randomUUID(), table: 'scenes', op: 'update', id: sceneId, fields: { title: 'Storm' }, hlc: hlc('alice-tab') }],
+      }),
+    });
+    const { txid } = (await edit.json()) as { txid: number };
+    const change = (await live).body.find((m) => m.value?.id === sceneId || m.key?.includes(sceneId));
+    expect(change?.headers.operation).toBe('update');
+    expect(change?.value?.title).toBe('Storm');
+    expect(change?.headers.txids).toContain(txid);
+  });
+
+  it('serves sync and api metrics from one registry', async () => {
+    const text = await (await fetch(`${server.url}/v1/metrics`)).text();
+    expect(text).toMatch(/^storyforge_api_requests_total\{[^}]*route="\/v1\/mutations"[^}]*status="200"\} 2$/m);
+    expect(text).toMatch(/^storyforge_sync_changes_ingested_total \d+/m);
+    expect(text).toMatch(/^process_cpu_seconds_total/m);
+  });
+});
