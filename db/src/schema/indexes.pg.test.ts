@@ -33,6 +33,7 @@ describe('index usage', () => {
     ['idempotency lookup', `select result from processed_mutations where mutation_id = ${id}`, 'processed_mutations_pkey', false],
     ['tombstone check', `select 1 from tombstones where table_name = 'scenes' and row_id = ${id}`, 'tombstones_pkey', false],
     ['pruning processed mutations', `select mutation_id from processed_mutations where applied_at < now() - interval '7 days'`, 'processed_mutations_applied_at_idx', false],
+    ['semantic cache TTL sweep', `select id from semantic_cache_entries where expires_at <= now()`, 'semantic_cache_entries_expires_at_idx', false],
     ['media by content hash', `select id from media_assets where sha256 = 'ab'`, 'media_assets_sha256_unique', false],
     ['face top-10 (cosine)', `select id from characters order by face_embedding <=> ${vec(512)} limit 10`, 'characters_face_embedding_hnsw_idx', true],
     ['brain style top-10 (cosine)', `select id from brains order by style_vector <=> ${vec(128)} limit 10`, 'brains_style_vector_hnsw_idx', true],

@@ -34,6 +34,8 @@ export const semanticCacheEntries = pgTable(
   (t) => [
     index('semantic_cache_entries_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
     index('semantic_cache_entries_scope_idx').on(t.tenantId, t.provider, t.expiresAt),
+    // Migration 0004: the periodic TTL sweep (`delete … where expires_at <= $cutoff`) spans all tenants.
+    index('semantic_cache_entries_expires_at_idx').on(t.expiresAt),
     check('semantic_cache_entries_hit_count_check', sql`${t.hitCount} >= 0`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "semantic_cache_entries_expires_at_idx" ON "semantic_cache_entries" USING btree ("expires_at");
