@@ -28,6 +28,7 @@ export interface BuildGenerationCacheOptions {
   /** Disable layers (the benchmark measures them one by one). Default all on. */
   layers?: { l3?: boolean; l4?: boolean };
   l4?: { confidenceBar?: number; dailyBudgetUsd?: number };
+  schedule?: (task: () => Promise<void>) => void;
 }
 
 /** Wires L1–L4 with the defaults (pgvector, hashing embedder) — what the routes and the bench use. */
@@ -53,5 +54,6 @@ export function buildGenerationCache(options: BuildGenerationCacheOptions): Gene
     media: options.media,
     sql,
     ...(options.registry === undefined ? {} : { metrics: createCacheMetrics(options.registry) }),
+    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
   });
 }

@@ -33,6 +33,11 @@ export interface GenerationCacheDeps {
   /** Wall clock for latency measurement only (decisions use the cache layers' injected `now`). */
   timer?: () => number;
   newId?: () => string;
+  /**
+   * Runs L4 pre-generation off the request path (the HTTP route passes a tracker; the bench leaves it
+   * out so a replay is deterministic and pre-generation happens inline).
+   */
+  schedule?: (task: () => Promise<void>) => void;
 }
 
 export interface ServeOptions {
@@ -165,26 +170,36 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
       result.latencyMs += latencyMs;
     }
 
-    if (deps.l4 !== undefined && options.predict !== undefined) {
-      const stats = await deps.l4.stats(req.projectId);
-      const predictions = predictNextPrompts({ ...options.predict, used: stats.used, made: stats.made });
-      const pre = await deps.l4.pregenerate({
-        request: req,
-        predictions,
-        probe: (prompt) => probeFor(req, prompt),
-        fullCostUsd,
-        // The source id names the triggering request and beat, so a known-truth replay can judge the hit.
-        generate: async (p) => (await render(req, p.prompt, 0, `pregen:${options.requestId}:${p.beatKey}`)).video,
-      });
-      if (pre.generated > 0) {
-        deps.metrics?.pregenerations.inc({ outcome: 'made' }, pre.generated);
-        deps.metrics?.costSpentUsd.inc({ layer: 'L4' }, pre.spentUsd);
+    const l4 = deps.l4;
+    if (l4 !== undefined && options.predict !== undefined) {
+      const predict = options.predict;
+      const pregenerate = async (): Promise<{ generated: number; spentUsd: number }> => {
+        const stats = await l4.stats(req.projectId);
+        const predictions = predictNextPrompts({ ...predict, used: stats.used, made: stats.made });
+        const pre = await l4.pregenerate({
+          request: req,
+          predictions,
+          probe: (prompt) => probeFor(req, prompt),
+          fullCostUsd,
+          // The source id names the triggering request and beat, so a known-truth replay can judge the hit.
+          generate: async (p) => (await render(req, p.prompt, 0, `pregen:${options.requestId}:${p.beatKey}`)).video,
+        });
+        if (pre.generated > 0) {
+          deps.metrics?.pregenerations.inc({ outcome: 'made' }, pre.generated);
+          deps.metrics?.costSpentUsd.inc({ layer: 'L4' }, pre.spentUsd);
+        }
+        return pre;
+      };
+      if (deps.schedule !== undefined) {
+        deps.schedule(async () => void (await pregenerate()));
+      } else {
+        const pre = await pregenerate();
+        result.pregenerated = pre.generated;
+        result.pregenerationCostUsd = pre.spentUsd;
       }
-      result.pregenerated = pre.generated;
-      result.pregenerationCostUsd = pre.spentUsd;
     }
-    if (deps.l4 !== undefined) {
-      const waste = await deps.l4.sweep(req.projectId);
+    if (l4 !== undefined) {
+      const waste = await l4.sweep(req.projectId);
       if (waste.wasted > 0) {
         deps.metrics?.pregenerations.inc({ outcome: 'wasted' }, waste.wasted);
         deps.metrics?.pregenerationWasteUsd.inc(waste.wastedUsd);

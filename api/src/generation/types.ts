@@ -8,7 +8,7 @@ export type NumericParameter = (typeof NUMERIC_PARAMETERS)[number];
 export type GenerationParameters = Record<NumericParameter, number> & {
   model_provider: string;
   /** Clip length in seconds; the provider bills per second. Default 5. */
-  duration_seconds?: number;
+  duration_seconds?: number | undefined;
 };
 
 export const DEFAULT_DURATION_SECONDS = 5;

@@ -1,0 +1,144 @@
+import { Hono } from 'hono';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type postgres from 'postgres';
+import type { Registry } from 'prom-client';
+import { requireAuth, type AuthVariables } from '../auth/require-auth';
+import { buildGenerationCache } from '../cache/build-generation-cache';
+import type { ServerClock } from '../clock/server-clock';
+import { ApiError } from '../errors/api-error';
+import { errorHandler } from '../http/on-error';
+import { createLocalMediaStore } from '../media/local-media-store';
+import { MEDIA_EXTENSIONS, type MediaStore } from '../media/media-store';
+import type { Embedder } from '../vector/embedder';
+import type { VectorStore } from '../vector/vector-store';
+import { loadGenerationContext } from './generation-context';
+import { creditsFor, generationRequestSchema } from './generation-request-schema';
+import { recordGeneration } from './record-generation';
+import { createSimulatedProvider } from './simulated-provider';
+import type { VideoProvider } from './video-provider';
+
+export interface GenerationRoutesDeps {
+  sql: postgres.Sql;
+  redis: Redis;
+  logger: Logger;
+  registry: Registry;
+  /** Server HLC shared with the mutation API (scene updates go through the same LWW path). */
+  clock: ServerClock;
+  jwtSecret: string;
+  /** Local media root (used when `media` is not given). */
+  mediaDir: string;
+  media?: MediaStore;
+  vectorStore?: VectorStore;
+  embedder?: Embedder;
+  /** By `model_provider`; default: the simulated provider only (see providersFromEnv). */
+  providers?: ReadonlyMap<string, VideoProvider>;
+  now?: () => number;
+  redisKeyPrefix?: string;
+  l2Threshold?: number;
+}
+
+export interface GenerationRoutes {
+  app: Hono<{ Variables: AuthVariables }>;
+  /** Waits for in-flight L4 pre-generations (call on shutdown). */
+  drain(): Promise<void>;
+}
+
+/**
+ * POST /v1/generations (auth) and GET /v1/media/:file (content-addressed, public: the URL is the
+ * sha256 of the bytes, unguessable and immutable, so `<video src>` works without a header).
+ *
+ * @example
+ *   const gen = createGenerationRoutes({ sql, redis, logger, registry, clock, jwtSecret, mediaDir: './.data/media' });
+ *   app.route('/', gen.app);
+ */
+export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRoutes {
+  const now = deps.now ?? (() => Date.now());
+  const media = deps.media ?? createLocalMediaStore({ dir: deps.mediaDir });
+  const providers = deps.providers ?? new Map([['simulated', createSimulatedProvider()]]);
+  const pending = new Set<Promise<void>>();
+  const cache = buildGenerationCache({
+    sql: deps.sql,
+    redis: deps.redis,
+    media,
+    providers,
+    now,
+    keyPrefix: deps.redisKeyPrefix ?? 'sf:cache:',
+    registry: deps.registry,
+    ...(deps.vectorStore === undefined ? {} : { vectorStore: deps.vectorStore }),
+    ...(deps.embedder === undefined ? {} : { embedder: deps.embedder }),
+    ...(deps.l2Threshold === undefined ? {} : { l2Threshold: deps.l2Threshold }),
+    schedule: (task) => {
+      const p = task().catch((err: unknown) => deps.logger.error({ err }, 'L4 pre-generation failed'));
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    },
+  });
+
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.onError(errorHandler(deps.logger));
+
+  app.get('/v1/media/:file', async (c) => {
+    const [sha256 = '', ext = ''] = c.req.param('file').split('.');
+    const bytes = await media.get(sha256);
+    if (bytes === null) throw new ApiError('not_found', 'No such media', { file: c.req.param('file') });
+    const type = Object.entries(MEDIA_EXTENSIONS).find(([, e]) => e === ext)?.[0] ?? 'application/octet-stream';
+    return c.body(new Uint8Array(bytes), 200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable', etag: `"${sha256}"` });
+  });
+
+  app.post('/v1/generations', requireAuth(deps.jwtSecret), async (c) => {
+    const raw: unknown = await c.req.json().catch(() => {
+      throw new ApiError('invalid_body', 'The body is not JSON');
+    });
+    const parsed = generationRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
+      throw new ApiError('invalid_body', 'The body is not a valid generation request', { issues });
+    }
+    const body = parsed.data;
+    const userId = c.get('userId');
+    const provider = providers.get(body.parameters.model_provider);
+    if (provider === undefined) {
+      throw new ApiError('unprocessable', `Provider ${body.parameters.model_provider} is not configured on this server`, { provider: body.parameters.model_provider });
+    }
+    const ctx = await loadGenerationContext({ sql: deps.sql, userId, projectId: body.projectId, sceneId: body.sceneId, brainId: body.brainId });
+    // Worst case first: a miss costs a full render, and we must not render what the user cannot pay for.
+    const worst = creditsFor(provider.fullCostUsd(body.parameters));
+    const [user] = await deps.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
+    if (user === undefined || user.credits_balance < worst) {
+      throw new ApiError('insufficient_credits', `A generation may cost ${worst} credits, you have ${user?.credits_balance ?? 0}`, { required: worst, balance: user?.credits_balance ?? 0 });
+    }
+    const requestId = crypto.randomUUID();
+    const result = await cache.serve(
+      { tenantId: userId, projectId: body.projectId, prompt: body.prompt, parameters: body.parameters, brainId: ctx.brainId, modelVersion: provider.modelVersion, characterNames: ctx.characterNames },
+      {
+        requestId,
+        ...(body.regenerate === true ? { regenerate: true } : {}),
+        ...(ctx.beats === null
+          ? {}
+          : { predict: { beats: ctx.beats, beatIndex: ctx.sceneIndex, context: { characters: ctx.characterNames, ...(ctx.setting === undefined ? {} : { setting: ctx.setting }) } } }),
+      },
+    );
+    const credits = result.layer === 'L1' || result.layer === 'L2' ? 0 : creditsFor(result.costUsd || result.video.costUsd);
+    const recorded = await recordGeneration({ sql: deps.sql, clock: deps.clock, userId, body, result, credits });
+    return c.json({
+      layer: result.layer,
+      versionId: recorded.versionId,
+      videoUrl: result.video.videoUrl,
+      thumbnailUrl: result.video.thumbnailUrl,
+      costUsd: result.costUsd,
+      creditsCharged: credits,
+      creditsBalance: recorded.balance,
+      latencyMs: Math.round(result.latencyMs),
+      ...(result.similarity === undefined ? {} : { similarity: result.similarity }),
+      txid: recorded.txid,
+    });
+  });
+
+  return {
+    app,
+    async drain() {
+      await Promise.all([...pending]);
+    },
+  };
+}
