@@ -39,7 +39,7 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
   function mustRefetch(shape: ShapeRuntime): Response {
     return new Response(MUST_REFETCH_BODY, {
       status: 409,
-      headers: { [HANDLE_HEADER]: shape.handle, 'cache-control': CACHE_NONE, 'content-type': 'application/json' },
+      headers: { [HANDLE_HEADER]: shape.publicHandle, 'cache-control': CACHE_NONE, 'content-type': 'application/json' },
     });
   }
 
@@ -74,12 +74,12 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     const sep = body === '' ? '' : ',';
     const text = `[${body}${isLast ? sep + shape.snapshotEnd : ''}]`;
     const headers: Record<string, string> = {
-      [HANDLE_HEADER]: shape.handle,
+      [HANDLE_HEADER]: shape.publicHandle,
       [OFFSET_HEADER]: offset,
       [SCHEMA_HEADER]: shape.schemaJson,
       'cache-control': r.offset !== 'now' && r.offset.kind === 'before-all' ? CACHE_INITIAL : CACHE_CATCH_UP,
     };
-    return json(req, text, headers, `${shape.handle}:${r.offsetText}:${offset}`);
+    return json(req, text, headers, `${shape.publicHandle}:${r.offsetText}:${offset}`);
   }
 
   function serveSse(req: Request, r: ShapeRequest, shape: ShapeRuntime, afterLsn: number): Response {
@@ -122,7 +122,7 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     return new Response(stream, {
       status: 200,
       headers: {
-        [HANDLE_HEADER]: shape.handle,
+        [HANDLE_HEADER]: r.handle ?? shape.publicHandle,
         [OFFSET_HEADER]: r.offsetText,
         [CURSOR_HEADER]: liveCursor(now(), o.liveTimeoutMs, r.cursor),
         'content-type': SSE_CONTENT_TYPE,
@@ -150,7 +150,7 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     const { caughtUp, global } = chunk;
     const offset = chunk.count === 0 ? offsetText : changeOffset(chunk.lastLsn, chunk.lastOp);
     const body = `[${chunk.joined}${caughtUp ? (chunk.count > 0 ? ',' : '') + upToDate(global) : ''}]`;
-    const headers: Record<string, string> = { [HANDLE_HEADER]: shape.handle, [OFFSET_HEADER]: offset };
+    const headers: Record<string, string> = { [HANDLE_HEADER]: r.handle ?? shape.publicHandle, [OFFSET_HEADER]: offset };
     if (caughtUp) headers[UP_TO_DATE_HEADER] = '';
     if (r.live) {
       headers[CURSOR_HEADER] = liveCursor(now(), o.liveTimeoutMs, r.cursor);
@@ -159,7 +159,7 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     }
     headers[SCHEMA_HEADER] = shape.schemaJson;
     headers['cache-control'] = CACHE_CATCH_UP;
-    return json(req, body, headers, `${shape.handle}:${r.offsetText}:${offset}:${caughtUp ? global : ''}`);
+    return json(req, body, headers, `${headers[HANDLE_HEADER]}:${r.offsetText}:${offset}:${caughtUp ? global : ''}`);
   }
 
   return async function handleShape(req: Request): Promise<Response> {
@@ -175,6 +175,10 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     if (r.handle !== null) {
       const found = o.engine.byHandle(r.handle);
       if (found === undefined || found.defKey !== definitionKey(r.def)) return mustRefetch(await o.engine.getOrCreate(r.def));
+      // An older handle of a compacted log: change offsets before the compaction point no longer exist
+      // (snapshot offsets still do: snapshot + compacted log give the same state).
+      const minLsn = found.handles.get(r.handle) ?? 0;
+      if (r.offset !== 'now' && r.offset.kind === 'log' && r.offset.lsn < minLsn) return mustRefetch(found);
       shape = found;
     } else {
       shape = await o.engine.getOrCreate(r.def);
@@ -193,7 +197,7 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
       const p = o.engine.processedLsn;
       const offset = p > 0 ? changeOffset(p, 0) : '0_inf';
       const headers: Record<string, string> = {
-        [HANDLE_HEADER]: shape.handle, [OFFSET_HEADER]: offset, [SCHEMA_HEADER]: shape.schemaJson,
+        [HANDLE_HEADER]: shape.publicHandle, [OFFSET_HEADER]: offset, [SCHEMA_HEADER]: shape.schemaJson,
         [UP_TO_DATE_HEADER]: '', 'cache-control': CACHE_NONE,
       };
       if (r.live) headers[CURSOR_HEADER] = liveCursor(now(), o.liveTimeoutMs, r.cursor);

@@ -11,7 +11,7 @@ const col = (name: string, pkIndex?: number): ColumnInfo => ({
 function shape(replica: 'default' | 'full', where: (r: Record<string, string | null>) => boolean): ShapeRuntime {
   const columns = [col('id', 0), col('project'), col('title')];
   return {
-    handle: 'h', defKey: 'k',
+    handle: 'h', publicHandle: 'h', handles: new Map([['h', 0]]), defKey: 'k',
     def: { table: { schema: 'public', name: 't' }, where: null, params: {}, columns: null, replica, userId: null },
     table: { schema: 'public', name: 't', oid: 1, columns: new Map(columns.map((c) => [c.name, c])), primaryKey: ['id'], replicaIdentity: 'f' },
     selected: columns, filter: { matches: where, sql: null, sqlParams: [], equalities: [] }, schemaJson: '{}',

@@ -11,6 +11,7 @@ import { quoteIdent } from '../schema/table-name';
 import type { LogEntry, ShapeStore } from '../store/shape-store';
 import { buildShape } from './build-shape';
 import { changeMessages } from './change-messages';
+import { compactEntries } from './compact-log';
 import type { CompileWhere } from './row-filter';
 import type { ScopePolicy } from './scope-policy';
 import { definitionKey, type ShapeDefinition } from './shape-definition';
@@ -37,7 +38,7 @@ export interface ShapeEngineOptions {
   scope?: ScopePolicy | undefined;
   log: EngineLogger;
   snapshotPageSize: number;
-  /** A shape whose log grows past this many entries is rotated: clients get 409 and re-snapshot. */
+  /** A shape whose log grows past this many entries is compacted (or rotated when that does not help). */
   maxLogEntries: number;
   /** Acknowledge a WAL position to the slot (called after the data up to it is durable). */
   acknowledge(lsn: bigint): void;
@@ -48,7 +49,10 @@ export interface ShapeEngineOptions {
 export class ShapeEngine {
   readonly #o: ShapeEngineOptions;
   readonly #index = new RoutingIndex();
+  /** Public handles (current and older ones) → instance. */
   readonly #byHandle = new Map<string, ShapeRuntime>();
+  /** Storage id → instance. */
+  readonly #byStorage = new Map<string, ShapeRuntime>();
   readonly #byDef = new Map<string, ShapeRuntime>();
   readonly #creating = new Map<string, Promise<ShapeRuntime>>();
   #cursor: number;
@@ -68,7 +72,7 @@ export class ShapeEngine {
   }
 
   get shapeCount(): number {
-    return this.#byHandle.size;
+    return this.#byStorage.size;
   }
 
   byHandle(handle: string): ShapeRuntime | undefined {
@@ -94,6 +98,9 @@ export class ShapeEngine {
         shape.snapshotEnd = stored.snapshotEnd;
         shape.lastLsn = this.#o.store.lastLogLsn(stored.handle);
         shape.logCount = this.#o.store.logCount(stored.handle);
+        const handles = this.#o.store.handles(stored.handle);
+        if (handles.length > 0) shape.handles = new Map(handles.map((h) => [h.publicHandle, h.minLsn]));
+        shape.publicHandle = [...shape.handles].find(([, min]) => min === 0)?.[0] ?? stored.handle;
         this.#register(shape);
       } catch (error) {
         this.#o.log.warn({ handle: stored.handle, err: error }, 'dropping stored shape that can no longer be served');
@@ -121,21 +128,27 @@ export class ShapeEngine {
     // Publish before registering: pgoutput only carries the table for transactions after this commits.
     await publishTable(this.#o.sql, this.#o.publicationName, table);
     const now = (this.#o.now ?? Date.now)();
-    const handle = `${defKey}-${now}${String(this.#counter++ % 1000).padStart(3, '0')}`;
+    const handle = this.#newHandle(defKey);
     const schemaJson = JSON.stringify(electricSchema(built.selected));
     const shape = this.#runtime(handle, defKey, def, built, schemaJson);
     this.#o.store.createShape({
       handle, defKey, definition: JSON.stringify(def), schema: schemaJson,
       status: 'creating', pageCount: 0, snapshotEnd: '', createdAt: now,
     });
+    this.#o.store.addHandle(handle, handle);
     this.#register(shape);
     void this.#snapshot(shape);
     return shape;
   }
 
+  /** Unique per instance and generation (definition hash + time + counter): never handed out twice. */
+  #newHandle(defKey: string): string {
+    return `${defKey}-${(this.#o.now ?? Date.now)()}${String(this.#counter++ % 1000).padStart(3, '0')}`;
+  }
+
   #runtime(handle: string, defKey: string, def: ShapeDefinition, built: Awaited<ReturnType<typeof buildShape>>, schemaJson: string): ShapeRuntime {
     return {
-      handle, defKey, def, table: built.table, selected: built.selected, filter: built.filter, schemaJson,
+      handle, publicHandle: handle, handles: new Map([[handle, 0]]), defKey, def, table: built.table, selected: built.selected, filter: built.filter, schemaJson,
       keyPrefix: `${quoteIdent(built.table.schema)}.${quoteIdent(built.table.name)}/`,
       state: 'snapshotting', pageCount: 0, snapshotEnd: '', snapshotError: undefined, visibility: null,
       captured: [], lastLsn: 0, logCount: 0, waiters: new Set(),
@@ -143,7 +156,8 @@ export class ShapeEngine {
   }
 
   #register(shape: ShapeRuntime): void {
-    this.#byHandle.set(shape.handle, shape);
+    for (const h of shape.handles.keys()) this.#byHandle.set(h, shape);
+    this.#byStorage.set(shape.handle, shape);
     this.#byDef.set(shape.defKey, shape);
     this.#index.add(shape);
   }
@@ -171,7 +185,8 @@ export class ShapeEngine {
     if (shape.state === 'retired') return;
     shape.state = 'retired';
     this.#index.remove(shape);
-    this.#byHandle.delete(shape.handle);
+    for (const h of shape.handles.keys()) this.#byHandle.delete(h);
+    this.#byStorage.delete(shape.handle);
     if (this.#byDef.get(shape.defKey) === shape) this.#byDef.delete(shape.defKey);
     this.#o.store.deleteShape(shape.handle);
     wake(shape);
@@ -180,7 +195,7 @@ export class ShapeEngine {
   /** Retires every shape of a table (DELETE /v1/shape?table=…, TRUNCATE). */
   retireTable(schema: string, name: string): number {
     let n = 0;
-    for (const shape of [...this.#byHandle.values()]) {
+    for (const shape of [...this.#byStorage.values()]) {
       if (shape.table.schema === schema && shape.table.name === name) {
         this.retire(shape);
         n++;
@@ -268,7 +283,7 @@ export class ShapeEngine {
   /** Makes queued entries and the cursor durable, then acknowledges and wakes live requests. */
   flush(): void {
     this.#flushScheduled = false;
-    const entries = this.#queue.filter((e) => this.#byHandle.get(e.handle)?.state === 'ready');
+    const entries = this.#queue.filter((e) => this.#byStorage.get(e.handle)?.state === 'ready');
     const cursor = this.#pendingCursor;
     this.#queue = [];
     this.#pendingCursor = null;
@@ -278,21 +293,43 @@ export class ShapeEngine {
     const touched = this.#touched;
     this.#touched = new Set();
     for (const e of entries) {
-      const shape = this.#byHandle.get(e.handle);
+      const shape = this.#byStorage.get(e.handle);
       if (shape === undefined) continue;
       shape.logCount++;
       shape.lastLsn = e.lsn;
     }
     for (const shape of touched) {
-      if (shape.logCount > this.#o.maxLogEntries) {
-        this.#o.log.info({ handle: shape.handle, entries: shape.logCount }, 'shape log past its limit; rotating');
-        this.retire(shape);
-      } else wake(shape);
+      if (shape.logCount > this.#o.maxLogEntries) this.#compactOrRotate(shape);
+      wake(shape);
     }
+  }
+
+  /**
+   * Bounds a shape's log: compacts its older half to one message per row (live clients sit near the head
+   * and keep their handle and offsets); when that cannot shrink it enough (the log is mostly distinct
+   * rows), rotates the shape instead (409 → fresh snapshot for its clients).
+   */
+  #compactOrRotate(shape: ShapeRuntime): void {
+    const upTo = this.#o.store.lsnAt(shape.handle, Math.floor(shape.logCount / 2));
+    const prefix = upTo === undefined ? [] : this.#o.store.logPrefix(shape.handle, upTo);
+    const compacted = compactEntries(prefix);
+    if (upTo === undefined || compacted.length > this.#o.maxLogEntries / 4) {
+      this.#o.log.info({ handle: shape.handle, entries: shape.logCount }, 'shape log past its limit and not compactable; rotating');
+      this.retire(shape);
+      return;
+    }
+    const newHandle = this.#newHandle(shape.defKey);
+    this.#o.store.compact(shape.handle, upTo, compacted, newHandle);
+    for (const h of shape.handles.keys()) shape.handles.set(h, upTo);
+    shape.handles.set(newHandle, 0);
+    shape.publicHandle = newHandle;
+    this.#byHandle.set(newHandle, shape);
+    shape.logCount += compacted.length - prefix.length;
+    this.#o.log.info({ handle: shape.handle, publicHandle: newHandle, entries: compacted.length }, 'shape log compacted');
   }
 
   /** Snapshot of all live shapes (for metrics, DELETE). */
   shapes(): ShapeRuntime[] {
-    return [...this.#byHandle.values()];
+    return [...this.#byStorage.values()];
   }
 }

@@ -9,7 +9,12 @@ export type ShapeState = 'snapshotting' | 'ready' | 'retired';
 
 /** One live shape instance (a handle) in memory. */
 export interface ShapeRuntime {
+  /** Storage id of this instance (first handle given out); keys its log and snapshot pages. */
   handle: string;
+  /** The handle given out now (changes on compaction). */
+  publicHandle: string;
+  /** Every public handle of this instance → smallest log LSN it may resume from (0 = any). */
+  handles: Map<string, number>;
   defKey: string;
   def: ShapeDefinition;
   table: TableInfo;

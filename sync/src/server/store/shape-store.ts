@@ -43,6 +43,7 @@ create table if not exists snapshot_pages (handle text not null, page integer no
   primary key (handle, page)) without rowid;
 create table if not exists log (handle text not null, lsn integer not null, op integer not null, body text not null,
   primary key (handle, lsn, op)) without rowid;
+create table if not exists handles (public_handle text primary key, storage_handle text not null, min_lsn integer not null) without rowid;
 `;
 
 export class ShapeStore {
@@ -136,8 +137,44 @@ export class ShapeStore {
       .all() as StoredShape[];
   }
 
+  /** Public handles (the current one has min_lsn 0; older ones only serve offsets at/after min_lsn). */
+  handles(storageHandle: string): Array<{ publicHandle: string; minLsn: number }> {
+    return this.db
+      .prepare('select public_handle as publicHandle, min_lsn as minLsn from handles where storage_handle = ? order by min_lsn')
+      .all(storageHandle) as Array<{ publicHandle: string; minLsn: number }>;
+  }
+
+  addHandle(publicHandle: string, storageHandle: string): void {
+    this.db.prepare('insert into handles (public_handle, storage_handle, min_lsn) values (?, ?, 0)').run(publicHandle, storageHandle);
+  }
+
+  /**
+   * Replaces the log prefix up to `upToLsn` by its compaction and hands out `newHandle`: clients of the
+   * older handles past `upToLsn` keep going; those behind it get 409 (their offsets no longer exist).
+   */
+  compact(storageHandle: string, upToLsn: number, compacted: readonly LogEntry[], newHandle: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('delete from log where handle = ? and lsn <= ?').run(storageHandle, upToLsn);
+      for (const e of compacted) this.#append.run(e.handle, e.lsn, e.op, e.body);
+      this.db.prepare('update handles set min_lsn = ? where storage_handle = ?').run(upToLsn, storageHandle);
+      this.db.prepare('insert into handles (public_handle, storage_handle, min_lsn) values (?, ?, 0)').run(newHandle, storageHandle);
+    })();
+  }
+
+  /** Commit LSN of the `index`-th entry (0-based) of a shape's log. */
+  lsnAt(handle: string, index: number): number | undefined {
+    return this.db.prepare('select lsn from log where handle = ? order by lsn, op limit 1 offset ?').pluck().get(handle, index) as number | undefined;
+  }
+
+  /** The whole log of a shape up to `upToLsn` (for compaction). */
+  logPrefix(handle: string, upToLsn: number): LogEntry[] {
+    return (this.db.prepare('select lsn, op, body from log where handle = ? and lsn <= ? order by lsn, op').all(handle, upToLsn) as Array<{ lsn: number; op: number; body: string }>)
+      .map((r) => ({ handle, lsn: r.lsn, op: r.op, body: r.body }));
+  }
+
   deleteShape(handle: string): void {
     this.db.transaction(() => {
+      this.db.prepare('delete from handles where storage_handle = ?').run(handle);
       this.db.prepare('delete from log where handle = ?').run(handle);
       this.db.prepare('delete from snapshot_pages where handle = ?').run(handle);
       this.db.prepare('delete from shapes where handle = ?').run(handle);
