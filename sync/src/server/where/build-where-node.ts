@@ -1,7 +1,8 @@
 import type { Expr } from 'pgsql-ast-parser';
 import type { ColumnInfo } from '../schema/column-info';
-import { parseDecimal, formatDecimal } from './decimal';
-import { domainFor, isExactNumber, ValueInputError, type Domain } from './domains';
+import { columnsComparable, normalTypeName, typeConstant, typeLabel, type RawConst } from './constant-typing';
+import { parseDecimal } from './decimal';
+import { domainFor, ValueInputError, type Domain } from './domains';
 import { compileLike } from './like-pattern';
 import { WhereError } from './where-error';
 import type { ColumnOperand, CompareOp, ConstOperand, WhereNode } from './where-node';
@@ -11,19 +12,6 @@ export interface BuildWhereNodeOptions {
   source: string;
   params: Readonly<Record<string, string>>;
   columns: ReadonlyMap<string, ColumnInfo>;
-}
-
-/** A constant before it meets a column: its type comes from the column it is compared with. */
-type RawConst =
-  | { kind: 'string'; text: string; cast: NormalCast | undefined; param: number | undefined; position: number | undefined }
-  | { kind: 'number'; text: string; position: number | undefined }
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'null' };
-
-interface NormalCast {
-  name: string;
-  /** Written in double quotes: compared with the typname exactly. */
-  quoted: boolean;
 }
 
 const MAX_IN_VALUES = 1000;
@@ -37,15 +25,6 @@ const TRUTH_OPS: Readonly<Record<string, { truth: boolean; negated: boolean }>> 
   'IS FALSE': { truth: false, negated: false },
   'IS NOT FALSE': { truth: false, negated: true },
 };
-const TYPE_ALIASES: Readonly<Record<string, string>> = {
-  int: 'int4', integer: 'int4', int4: 'int4', smallint: 'int2', int2: 'int2', bigint: 'int8', int8: 'int8',
-  real: 'float4', float4: 'float4', float: 'float8', 'double precision': 'float8', float8: 'float8',
-  numeric: 'numeric', decimal: 'numeric', text: 'text', varchar: 'varchar', 'character varying': 'varchar',
-  char: 'bpchar', character: 'bpchar', bpchar: 'bpchar', bool: 'bool', boolean: 'bool', uuid: 'uuid',
-  timestamptz: 'timestamptz', 'timestamp with time zone': 'timestamptz', timestamp: 'timestamp',
-  'timestamp without time zone': 'timestamp', date: 'date',
-};
-
 /** Turns the parser's AST into a checked {@link WhereNode}; throws WhereError for anything outside the subset. */
 export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): WhereNode {
   let nodes = 0;
@@ -161,7 +140,7 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
         if (e.to.kind === 'array' || e.to.config !== undefined || (e.to.schema !== undefined && e.to.schema !== 'pg_catalog')) {
           return fail('where_unsupported', 'casts to arrays, sized or schema-qualified types are not supported', e);
         }
-        const name = e.to.doubleQuoted ? e.to.name : (TYPE_ALIASES[e.to.name.toLowerCase()] ?? e.to.name.toLowerCase());
+        const name = e.to.doubleQuoted ? e.to.name : normalTypeName(e.to.name);
         return { ...inner, cast: { name, quoted: e.to.doubleQuoted === true } };
       }
       default:
@@ -184,48 +163,6 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
     const text = params[index];
     if (text === undefined) return fail('where_param', `parameter $${index} has no value (send params[${index}])`, e);
     return { kind: 'string', text, cast: undefined, param: Number(index), position };
-  };
-
-  /** Types a constant by the column it meets, exactly as Postgres would resolve the operator. */
-  const typed = (raw: RawConst, column: ColumnOperand, domain: Domain<unknown>, inList = false): ConstOperand => {
-    const { column: info } = column;
-    try {
-      switch (raw.kind) {
-        case 'null':
-          return { kind: 'const', value: null, param: null };
-        case 'bool':
-          if (!domain.fromBoolLiteral) throw new ValueInputError(`cannot compare ${domain.label} column "${info.name}" with a boolean`);
-          return { kind: 'const', value: domain.fromBoolLiteral(raw.value), param: { text: String(raw.value), cast: '"bool"' } };
-        case 'number': {
-          if (!domain.fromNumericLiteral) throw new ValueInputError(`cannot compare ${domain.label} column "${info.name}" with a number; quote the value`);
-          const d = parseDecimal(raw.text);
-          if (!d) throw new ValueInputError(`invalid number "${raw.text}"`);
-          // The literal keeps its own SQL type (int4, int8 or numeric), as in Postgres.
-          const integral = /^[+-]?\d+$/.test(raw.text) && d.kind === 'finite' ? d.m : undefined;
-          const cast = integral === undefined ? '"numeric"' : integral >= -(2n ** 31n) && integral < 2n ** 31n ? '"int4"' : integral >= -(2n ** 63n) && integral < 2n ** 63n ? '"int8"' : '"numeric"';
-          // An IN list of two or more values is resolved to one common type (transformAExprIn →
-          // select_common_type): for a float4 column that is float4, so `f4 IN (0, 16777217)` rounds the
-          // literal, while `f4 = 16777217` and a one-value `f4 IN (16777217)` compare as float8.
-          const floatList = inList && (domain.label === 'float4' || domain.label === 'float8');
-          const value = floatList ? domain.fromInput(raw.text) : domain.fromNumericLiteral(raw.text);
-          return { kind: 'const', value, param: { text: formatDecimal(d), cast } };
-        }
-        case 'string': {
-          if (raw.text.includes('\u0000')) throw new ValueInputError('values must not contain NUL characters');
-          if (raw.cast && !castMatches(raw.cast, info)) {
-            throw new ValueInputError(`cast to ${raw.cast.name} does not match column "${info.name}" of type ${info.typeName}`);
-          }
-          const value = domain.fromInput(raw.text);
-          return { kind: 'const', value, param: { text: domain.toParam(value), cast: domain.sqlType } };
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof ValueInputError)) throw error;
-      const code = raw.kind === 'string' && raw.param !== undefined ? 'where_param' : 'where_type';
-      const prefix = raw.kind === 'string' && raw.param !== undefined ? `params[${raw.param}]: ` : '';
-      const position = raw.kind === 'string' || raw.kind === 'number' ? raw.position : undefined;
-      throw new WhereError(code, prefix + error.message, position === undefined ? { cause: error } : { position, cause: error });
-    }
   };
 
   const comparableDomain = (column: ColumnOperand, op: string, at: Expr): Domain<unknown> => {
@@ -252,7 +189,7 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
       }
       return { kind: 'compare', op, left, right, domain };
     }
-    return { kind: 'compare', op, left, right: typed(right, left, domain), domain };
+    return { kind: 'compare', op, left, right: typeConstant(right, left.column, domain), domain };
   };
 
   const inList = (negated: boolean, leftExpr: Expr, rightExpr: Expr, at: Expr): WhereNode => {
@@ -263,7 +200,7 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
     const values = items.map((item) => {
       const raw = operand(item);
       if (raw.kind === 'column') return fail('where_unsupported', 'IN lists take values, not columns', item);
-      return typed(raw, column, domain, items.length > 1);
+      return typeConstant(raw, column.column, domain, items.length > 1);
     });
     return { kind: 'in', negated, column, values, domain };
   };
@@ -293,22 +230,4 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
   };
 
   return predicate(expr);
-}
-
-function castMatches(cast: NormalCast, column: ColumnInfo): boolean {
-  if (cast.name === column.typeName) return true;
-  // varchar compares as text in Postgres, so either cast means the same.
-  return !cast.quoted && column.typeName === 'varchar' && cast.name === 'text';
-}
-
-function columnsComparable(a: ColumnInfo, b: ColumnInfo): boolean {
-  if (a.dims > 0 || b.dims > 0) return false;
-  if (a.typeName === b.typeName) return a.category !== 'E' || a.typeOid === b.typeOid;
-  if (isExactNumber(a) && isExactNumber(b)) return true;
-  const textual = new Set(['text', 'varchar']);
-  return textual.has(a.typeName) && textual.has(b.typeName);
-}
-
-function typeLabel(column: ColumnInfo): string {
-  return column.dims > 0 ? `${column.typeName}[]` : column.typeName;
 }

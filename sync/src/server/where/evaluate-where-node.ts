@@ -1,4 +1,4 @@
-import type { Domain } from './domains';
+import type { Domain } from './domain';
 import type { CompareOp, Operand, WhereNode } from './where-node';
 
 /** A row as Postgres text output; a column absent from the row counts as NULL. */

@@ -1,4 +1,4 @@
-import { ValueInputError } from './domains';
+import { ValueInputError } from './domain';
 
 type Token = { kind: 'char'; cp: number } | { kind: 'one' } | { kind: 'any' };
 

@@ -1,5 +1,5 @@
 import type { ColumnInfo } from '../schema/column-info';
-import type { Domain } from './domains';
+import type { Domain } from './domain';
 
 /**
  * The checked, typed form of a where clause: every column resolved, every constant parsed for the
