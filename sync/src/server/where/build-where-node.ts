@@ -16,6 +16,7 @@ export interface BuildWhereNodeOptions {
 
 const MAX_IN_VALUES = 1000;
 const MAX_NODES = 500;
+const MAX_LIKE_PATTERN = 256;
 
 const COMPARE_OPS: Readonly<Record<string, CompareOp>> = { '=': '=', '!=': '<>', '<>': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const FLIPPED: Readonly<Record<CompareOp, CompareOp>> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -219,6 +220,8 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
     let matcher: (text: string) => boolean;
     try {
       if (raw.text.includes('\u0000')) throw new ValueInputError('values must not contain NUL characters');
+      // Matching costs O(text × pattern) in the worst case, on every change of the table: keep it small.
+      if (raw.text.length > MAX_LIKE_PATTERN) throw new ValueInputError(`LIKE patterns are limited to ${MAX_LIKE_PATTERN} characters`);
       matcher = compileLike(raw.text, caseInsensitive);
     } catch (error) {
       if (!(error instanceof ValueInputError)) throw error;

@@ -139,6 +139,11 @@ describe('compileWhere: the safe subset', () => {
     expect(compile(`title ilike 'É%'`).matches({ title: 'école' })).toBe(true);
   });
 
+  it('LIKE patterns are bounded in length', () => {
+    expect(errorOf(`title like $1`, { '1': 'a'.repeat(257) }).code).toBe('where_param');
+    expect(compile(`title like $1`, { '1': 'a'.repeat(256) }).matches({ title: 'a'.repeat(256) })).toBe(true);
+  });
+
   it('LIKE patterns cannot blow up (no regex backtracking)', () => {
     const w = compile(`title like $1`, { '1': `${'%a'.repeat(30)}b` });
     const started = performance.now();
