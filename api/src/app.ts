@@ -33,6 +33,8 @@ export interface ApiAppDeps {
   rateLimit?: { ratePerSecond: number; burst: number } | false;
   /** Credits a dev-login user starts with. */
   startingCredits?: number;
+  /** Set-based batch path first (default true); false forces one savepoint per mutation. */
+  fastPath?: boolean;
 }
 
 export type ApiVariables = AuthVariables & { requestId: string };
@@ -81,7 +83,7 @@ export function createApiApp(deps: ApiAppDeps) {
     app.use(path, authed);
     if (limited) app.use(path, limited);
   }
-  app.route('/v1/mutations', mutationsRoute({ sql: deps.sql, clock, logger: deps.logger, metrics: mutationMetrics }));
+  app.route('/v1/mutations', mutationsRoute({ sql: deps.sql, clock, logger: deps.logger, metrics: mutationMetrics, ...(deps.fastPath === undefined ? {} : { fastPath: deps.fastPath }) }));
   app.route('/v1/me', meRoute({ sql: deps.sql }));
   return app;
 }

@@ -48,7 +48,7 @@ export async function lookUp(ctx: WriteContext, m: ValidMutation, claim: unknown
   const { spec, id } = m;
   const owner = spec.scope.kind === 'project' ? tx`, (select p.user_id from projects p where p.id = t.project_id) as project_owner` : tx``;
   const locked = tx`select to_jsonb(r) from (
-      select ${tx(lookupColumns(spec).map((c) => `t.${c}`))} ${owner} from ${tx(spec.name)} t where t.id = ${id} for update of t
+      select ${tx(lookupColumns(spec).map((c) => `t.${c}`))} ${owner} from ${tx(spec.name)} t where t.id = ${id} for no key update of t
     ) r`;
   const tomb = tx`select hlc from tombstones where table_name = ${spec.name} and row_id = ${id}`;
   const [result] =

@@ -1,12 +1,11 @@
-import type postgres from 'postgres';
-import { HlcError } from '../clock/hlc';
 import type { ServerClock } from '../clock/server-clock';
 import { ApiError, isApiError } from '../errors/api-error';
 import { apiErrorFromPg } from '../errors/pg-error';
-import { applyMutation, lookUp, type ValidMutation } from './apply-mutation';
+import { applyMutation, lookUp } from './apply-mutation';
+import { applyBatchFast, fastPathEligible } from './apply-batch-fast';
 import type { Mutation, MutationResult } from './mutation-schema';
-import { TABLE_SPECS } from './syncable-tables';
-import { validateFields } from './validate-fields';
+import { check, type Checked } from './prevalidate';
+import { asJson, rejected, toJson, type StoredResult } from './stored-result';
 import { currentTxid, type Tx, type WriteContext } from './write-context';
 
 export interface ApplyMutationsOptions {
@@ -22,40 +21,17 @@ export interface ApplyMutationsOptions {
   mutations: readonly Mutation[];
   /** The server HLC: clamps client clocks and is advanced by them. */
   clock: ServerClock;
+  /**
+   * Try the set-based path first (default false). It may throw FastPathAbandoned after writing: the
+   * caller must then roll back and call again with `fast: false` (the HTTP route does).
+   */
+  fast?: boolean;
 }
 
 export interface ApplyMutationsResult {
   /** 32-bit xid of the transaction, as the replication stream reports it. */
   txid: number;
   results: MutationResult[];
-}
-
-/** What processed_mutations.result holds: enough to answer a retry, without the (possibly large) row. */
-type StoredResult = { status: 'applied' } | { status: 'rejected'; error: ApiErrorJson };
-type ApiErrorJson = { code: string; status: number; message: string; details: Record<string, unknown> };
-
-/** details are plain data built by us; postgres.js's JSONValue type cannot express `unknown` leaves. */
-function asJson(v: StoredResult): postgres.JSONValue {
-  return v as unknown as postgres.JSONValue;
-}
-
-function toJson(e: ApiError): ApiErrorJson {
-  return { code: e.code, status: e.status, message: e.message, details: e.details };
-}
-
-/** Checks that need no database: table, fields, values, HLC (clamped to now + bound). */
-function prevalidate(m: Mutation, clock: ServerClock): ValidMutation {
-  const spec = TABLE_SPECS.get(m.table);
-  if (!spec) throw new ApiError('unknown_table', `Unknown table ${JSON.stringify(m.table)}`, { table: m.table });
-  let hlc: string;
-  try {
-    hlc = clock.receive(m.hlc);
-  } catch (e) {
-    if (e instanceof HlcError) throw new ApiError('invalid_hlc', e.message, { hlc: m.hlc }, { cause: e });
-    throw e;
-  }
-  const fields = validateFields(spec, m.op, m.fields ?? {});
-  return { mutationId: m.mutationId, spec, op: m.op, id: m.id, fields, hlc };
 }
 
 /**
@@ -68,27 +44,20 @@ function prevalidate(m: Mutation, clock: ServerClock): ValidMutation {
  * Also the entry point for server-side writes (e.g. a generation result updating a scene): pass
  * `clientId: 'server'` and `clock.tick()` as each mutation's hlc.
  */
-export async function applyMutations({ tx, userId, clientId, mutations, clock }: ApplyMutationsOptions): Promise<ApplyMutationsResult> {
+export async function applyMutations({ tx, userId, clientId, mutations, clock, fast = false }: ApplyMutationsOptions): Promise<ApplyMutationsResult> {
   // Started now, read at the end: it rides along with the first round trip.
   const txid = handled(currentTxid(tx));
   const checked = mutations.map((m) => check(m, clock));
+  if (fast && fastPathEligible(checked)) {
+    const results = await applyBatchFast({ tx, userId, clientId, projectOwners: new Map() }, checked);
+    return { txid: await txid, results };
+  }
   const locks = lockRowsInOrder(tx, checked);
   const ctx: BatchContext = { tx, userId, clientId, projectOwners: new Map(), pending: locks };
   const results: MutationResult[] = [];
   for (const c of checked) results.push(await applyOne(ctx, c));
   await ctx.pending;
   return { txid: await txid, results };
-}
-
-type Checked = { m: Mutation; valid: ValidMutation } | { m: Mutation; error: ApiError };
-
-function check(m: Mutation, clock: ServerClock): Checked {
-  try {
-    return { m, valid: prevalidate(m, clock) };
-  } catch (e) {
-    if (!isApiError(e)) throw e;
-    return { m, error: e };
-  }
 }
 
 /**
@@ -107,7 +76,7 @@ function lockRowsInOrder(tx: Tx, checked: Checked[]): Promise<unknown> {
   return handled(
     Promise.all(
       tables.map((t) =>
-        tx`select id from ${tx(t)} where id = any(${[...byTable.get(t)!].sort()}::uuid[]) order by id for update`.execute(),
+        tx`select id from ${tx(t)} where id = any(${[...byTable.get(t)!].sort()}::uuid[]) order by id for no key update`.execute(),
       ),
     ),
   );
@@ -182,6 +151,3 @@ async function duplicateResult(ctx: WriteContext, mutationId: string): Promise<M
   return { mutationId, status: 'duplicate', txid: Number(row.txid), result: row.result };
 }
 
-function rejected(mutationId: string, e: ApiError): MutationResult {
-  return { mutationId, status: 'rejected', error: toJson(e) };
-}

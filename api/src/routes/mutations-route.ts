@@ -6,6 +6,7 @@ import type { ServerClock } from '../clock/server-clock';
 import { ApiError } from '../errors/api-error';
 import { isRetryableSqlState, sqlState } from '../errors/pg-error';
 import { readJson, requireJson } from '../http/require-json';
+import { FastPathAbandoned } from '../mutations/apply-batch-fast';
 import { applyMutations, type ApplyMutationsResult } from '../mutations/apply-mutations';
 import { mutationBatchSchema } from '../mutations/mutation-schema';
 import { withTransaction } from '../mutations/with-transaction';
@@ -18,10 +19,12 @@ export interface MutationsRouteDeps {
   metrics: MutationMetrics;
   /** Whole-transaction attempts on deadlock / serialization failure. */
   maxAttempts?: number;
+  /** Apply batches set-based first (default true); false = always one savepoint per mutation. */
+  fastPath?: boolean;
 }
 
 /** POST /v1/mutations: one batch, one transaction, a result per mutation plus the txid. */
-export function mutationsRoute({ sql, clock, logger, metrics, maxAttempts = 5 }: MutationsRouteDeps) {
+export function mutationsRoute({ sql, clock, logger, metrics, maxAttempts = 5, fastPath = true }: MutationsRouteDeps) {
   return new Hono<{ Variables: AuthVariables & { requestId: string } }>().post('/', requireJson, async (c) => {
     const parsed = mutationBatchSchema.safeParse(await readJson(c.req));
     if (!parsed.success) {
@@ -31,10 +34,17 @@ export function mutationsRoute({ sql, clock, logger, metrics, maxAttempts = 5 }:
     const { clientId, mutations } = parsed.data;
     const userId = c.get('userId');
     let outcome: ApplyMutationsResult | undefined;
+    let fast = fastPath;
     for (let attempt = 1; outcome === undefined; attempt++) {
       try {
-        outcome = await withTransaction(sql, (tx) => applyMutations({ tx, userId, clientId, mutations, clock }));
+        outcome = await withTransaction(sql, (tx) => applyMutations({ tx, userId, clientId, mutations, clock, fast }));
       } catch (e) {
+        if (e instanceof FastPathAbandoned) {
+          // Rolled back; the per-mutation path gives each mutation its own answer.
+          metrics.fallbacks.inc();
+          fast = false;
+          continue;
+        }
         if (!isRetryableSqlState(sqlState(e)) || attempt >= maxAttempts) throw e;
         metrics.retries.inc();
         logger.debug({ attempt, sqlstate: sqlState(e), requestId: c.get('requestId') }, 'retrying mutation batch');
