@@ -74,9 +74,15 @@ describe('POST /v1/generations', () => {
 
     const again = (await (await post(token, { projectId, sceneId, prompt: 'A red lighthouse at dusk!', parameters })).json()) as { layer: string; creditsCharged: number; videoUrl: string };
     expect(again).toMatchObject({ layer: 'L1', creditsCharged: 0, videoUrl: first.videoUrl });
+    const againId = (again as unknown as { versionId: string }).versionId;
+    const report = await gen.app.request(`/v1/generations/${againId}/wrong`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(await report.json()).toMatchObject({ layer: 'L1', counted: true });
+    expect(await h.registry.metrics()).toMatch(/storyforge_cache_false_hits_total\{layer="L1"\} 1/);
     const ledger = await h.db.sql<{ delta: number; reason: string }[]>`select delta, reason from credit_ledger where user_id = ${userId} order by id`;
     expect(ledger.map((l) => `${l.reason}:${l.delta}`)).toEqual(['grant:120', 'generation:-50']);
 
+    const wrong = await gen.app.request(`/v1/generations/${first.versionId}/wrong`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(await wrong.json()).toMatchObject({ layer: 'miss', counted: false });
     const media = await gen.app.request(first.videoUrl);
     expect(media.status).toBe(200);
     expect(media.headers.get('content-type')).toBe('video/mp4');

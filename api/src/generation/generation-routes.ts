@@ -5,6 +5,7 @@ import type postgres from 'postgres';
 import type { Registry } from 'prom-client';
 import { requireAuth, type AuthVariables } from '../auth/require-auth';
 import { buildGenerationCache } from '../cache/build-generation-cache';
+import { createCacheMetrics } from '../cache/cache-metrics';
 import type { ServerClock } from '../clock/server-clock';
 import { ApiError } from '../errors/api-error';
 import { errorHandler } from '../http/on-error';
@@ -133,6 +134,19 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
       ...(result.similarity === undefined ? {} : { similarity: result.similarity }),
       txid: recorded.txid,
     });
+  });
+
+  // "This is not what I asked for" on a served version: counts a known false hit for its layer, the
+  // production counterpart of the benchmark's truth check (storyforge_cache_false_hits_total).
+  const metrics = createCacheMetrics(deps.registry);
+  app.post('/v1/generations/:versionId/wrong', requireAuth(deps.jwtSecret), async (c) => {
+    const versionId = c.req.param('versionId');
+    const [row] = await deps.sql<{ cache_layer: string | null; user_id: string }[]>`
+      select v.cache_layer, p.user_id from scene_versions v join projects p on p.id = v.project_id where v.id = ${versionId}`;
+    if (row === undefined || row.user_id !== c.get('userId')) throw new ApiError('not_found', 'No such version', { versionId });
+    const layer = row.cache_layer ?? 'miss';
+    if (layer === 'L1' || layer === 'L2' || layer === 'L4') metrics.falseHits.inc({ layer });
+    return c.json({ versionId, layer, counted: layer === 'L1' || layer === 'L2' || layer === 'L4' });
   });
 
   return {
