@@ -1,3 +1,5 @@
+import { WHERE_PARAM } from '../../protocol/constants';
+
 /**
  * Why a `where` (or its `params`) was refused. A closed set so the HTTP layer and tests switch on codes,
  * never on message text.
@@ -17,7 +19,7 @@ export interface InvalidRequestBody {
 
 export interface WhereErrorDetails {
   /** The request parameter the client should fix: always `where` (params are reported under it too). */
-  param: 'where';
+  param: typeof WHERE_PARAM;
   /** Character offset in the where text, when the parser or compiler knows it. */
   position?: number;
 }
@@ -39,10 +41,10 @@ export class WhereError extends Error {
   constructor(code: WhereErrorCode, message: string, options: { position?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.details = options.position === undefined ? { param: 'where' } : { param: 'where', position: options.position };
+    this.details = options.position === undefined ? { param: WHERE_PARAM } : { param: WHERE_PARAM, position: options.position };
   }
 
   toResponseBody(): InvalidRequestBody {
-    return { message: 'Invalid request', errors: { where: [this.message] } };
+    return { message: 'Invalid request', errors: { [WHERE_PARAM]: [this.message] } };
   }
 }
