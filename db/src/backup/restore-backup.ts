@@ -69,7 +69,11 @@ export async function restoreBackup({ file, databaseUrl, into, log }: RestoreBac
       '--no-privileges',
       `--dbname=${tempUrl}`,
       file,
-    ]);
+    ], {
+      // Index builds run inside the restore; HNSW over 100k 512-d vectors takes several times longer
+      // when its graph does not fit the default 64MB maintenance_work_mem.
+      env: { ...process.env, PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c maintenance_work_mem=512MB`.trim() },
+    });
     if (restore.code !== 0) {
       throw new BackupError(
         'RESTORE_FAILED',
