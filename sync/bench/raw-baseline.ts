@@ -40,3 +40,28 @@ export async function measureRawBaseline(url: string, samples: number, gapMs: nu
   await sql.end();
   return summarize(lat);
 }
+
+/** Baseline for ingest: how fast a plain replication client drains `expected` row changes from `slot`. */
+export async function measureRawDrain(url: string, slot: string, publication: string, expected: number) {
+  let seen = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => (done = r));
+  const service = new LogicalReplicationService({ connectionString: url }, { acknowledge: { auto: true, timeoutSeconds: 1 } });
+  service.on('data', (_lsn: string, msg: PgOutputMessage) => {
+    if (msg.tag === 'insert' || msg.tag === 'update' || msg.tag === 'delete') seen++;
+    if (seen >= expected) done();
+  });
+  const plugin = {
+    options: {},
+    name: 'pgoutput',
+    start: (client: { query(q: string): Promise<unknown> }, s: string, lsn: string) =>
+      client.query(`START_REPLICATION SLOT "${s}" LOGICAL ${lsn} (proto_version '1', publication_names '${publication}')`),
+    parse: (b: Buffer) => decodePgOutput(b),
+  };
+  const t0 = performance.now();
+  void service.subscribe(plugin as never, slot).catch(() => {});
+  await Promise.race([finished, sleep(120_000)]);
+  const secs = (performance.now() - t0) / 1000;
+  await service.stop();
+  return { seen, secs };
+}

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { startTestStack } from '@storyforge/db/stack';
 import { createSyncService } from '../src/server/create-sync-service';
-import { measureRawBaseline } from './raw-baseline';
+import { measureRawBaseline, measureRawDrain } from './raw-baseline';
 import { sleep, summarize } from './stats';
 
 const quiet = { info: () => {}, warn: () => {}, error: (o: object, m?: string) => process.stderr.write(`${m ?? ''} ${JSON.stringify(o)}\n`) };
@@ -153,6 +153,8 @@ async function main() {
       await sleep(500);
       server.close();
       await service.stop();
+      // A second slot at the same WAL position: a plain replication client drains it afterwards (baseline).
+      await sql`select pg_create_logical_replication_slot('raw_ingest_slot', 'pgoutput')`;
       for (let i = 0; i < 100; i++) await sql`update big set score = score + 1 where id > ${i * 1000} and id <= ${(i + 1) * 1000}`;
       for (let i = 0; i < 100; i++) {
         await sql`insert into big select g, 'new', 0, null from generate_series(${200_000 + i * 1000 + 1}::int, ${200_000 + (i + 1) * 1000}::int) g`;
@@ -166,6 +168,9 @@ async function main() {
       const secs = (performance.now() - t0) / 1000;
       const n = (shape?.logCount ?? 0) - before;
       record('ingest (decode + route + durable in shape log, one shape)', '≥ 20,000 changes/s', `${fmt(n / secs, 0)} changes/s (${n} changes in ${fmt(secs, 2)} s incl. reconnect)`, n / secs >= 20_000);
+      const drain = await measureRawDrain(dbUrl, 'raw_ingest_slot', 'storyforge_sync', 200_000);
+      await sql`select pg_drop_replication_slot('raw_ingest_slot')`;
+      record('ingest baseline: plain replication client draining the same WAL', '(reference)', `${fmt(drain.seen / drain.secs, 0)} changes/s (${drain.seen} in ${fmt(drain.secs, 2)} s)`, null);
     }
 
     if (server.listening) server.close();
