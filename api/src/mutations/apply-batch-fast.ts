@@ -64,7 +64,7 @@ const key = (table: string, id: string) => `${table}/${id}`;
  * order) with its tombstone and project owner, run the exact per-mutation rules in memory, then write
  * each touched row once (pipelined). Same outcome as applying the mutations one by one.
  */
-export async function applyBatchFast(ctx: WriteContext, checked: readonly Checked[]): Promise<MutationResult[]> {
+export async function applyBatchFast(ctx: WriteContext, checked: readonly Checked[], txid: Promise<number>): Promise<MutationResult[]> {
   const { tx } = ctx;
   // 1. Claim ids (rejections from the pure checks are stored right away) and read rows, one round trip.
   const stored = checked.map((c): StoredResult => ('error' in c ? { status: 'rejected', error: toJson(c.error) } : { status: 'applied' }));
@@ -174,7 +174,7 @@ export async function applyBatchFast(ctx: WriteContext, checked: readonly Checke
   const rowsById = new Map<string, Row>();
   for (const rows of written) for (const r of rows) if (r && typeof r.__key === 'string') rowsById.set(r.__key, r);
   const prevById = new Map(previousRows.map((p) => [p.mutation_id, p]));
-  const txidNow = await currentTxidOf(tx);
+  const txidNow = await txid;
 
   return outcomes.map((o, i) => {
     const c = checked[i]!;
@@ -192,11 +192,6 @@ export async function applyBatchFast(ctx: WriteContext, checked: readonly Checke
     }
     return o;
   });
-}
-
-async function currentTxidOf(tx: Tx): Promise<number> {
-  const [row] = await tx<{ txid: string }[]>`select pg_current_xact_id()::xid::text as txid`;
-  return Number(row?.txid);
 }
 
 function stripKey(row: Row): Row {

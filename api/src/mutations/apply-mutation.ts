@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import { ApiError } from '../errors/api-error';
 import { authorizeRow, checkReferences } from './authorize';
 import { encodeRow } from './encode-row';
@@ -43,7 +44,7 @@ function lookupColumns(spec: TableSpec): string[] {
  * blocks on it until we commit), read the tombstone, and lock the row `for update`. Project-scoped rows
  * also bring their project's owner, saving the ownership lookup.
  */
-export async function lookUp(ctx: WriteContext, m: ValidMutation, claim: unknown): Promise<Lookup> {
+export async function lookUp(ctx: WriteContext, m: ValidMutation, claim: postgres.JSONValue | undefined): Promise<Lookup> {
   const { tx } = ctx;
   const { spec, id } = m;
   const owner = spec.scope.kind === 'project' ? tx`, (select p.user_id from projects p where p.id = t.project_id) as project_owner` : tx``;
@@ -57,7 +58,7 @@ export async function lookUp(ctx: WriteContext, m: ValidMutation, claim: unknown
       : await tx<Lookup[]>`
           with claim as (
             insert into processed_mutations (mutation_id, user_id, client_id, txid, result)
-            values (${m.mutationId}, ${ctx.userId}, ${ctx.clientId}, pg_current_xact_id()::xid::text::bigint, ${tx.json(claim as never)})
+            values (${m.mutationId}, ${ctx.userId}, ${ctx.clientId}, pg_current_xact_id()::xid::text::bigint, ${tx.json(claim)})
             on conflict do nothing returning 1
           )
           select exists (select 1 from claim) as claimed, (${tomb}) as tomb, (${locked}) as row`;

@@ -49,7 +49,7 @@ export async function applyMutations({ tx, userId, clientId, mutations, clock, f
   const txid = handled(currentTxid(tx));
   const checked = mutations.map((m) => check(m, clock));
   if (fast && fastPathEligible(checked)) {
-    const results = await applyBatchFast({ tx, userId, clientId, projectOwners: new Map() }, checked);
+    const results = await applyBatchFast({ tx, userId, clientId, projectOwners: new Map() }, checked, txid);
     return { txid: await txid, results };
   }
   const locks = lockRowsInOrder(tx, checked);

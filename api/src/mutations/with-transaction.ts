@@ -10,10 +10,12 @@ import type postgres from 'postgres';
 export async function withTransaction<T>(sql: postgres.Sql, fn: (tx: postgres.ReservedSql) => Promise<T>): Promise<T> {
   const tx = await sql.reserve();
   try {
-    await tx.unsafe('begin');
+    // Not awaited on its own: BEGIN is pipelined with fn's first statements (one round trip fewer).
+    const begin = tx.unsafe('begin').execute();
+    begin.catch(() => undefined);
     let result: T;
     try {
-      result = await fn(tx);
+      [, result] = await Promise.all([begin, fn(tx)]);
     } catch (e) {
       // If the connection itself is gone, Postgres has already rolled back; keep the original error.
       await tx.unsafe('rollback').catch(() => undefined);
