@@ -25,8 +25,8 @@ export interface MigrateDownResult {
  */
 export async function migrateDown(options: MigrateDownOptions): Promise<MigrateDownResult> {
   const files = loadMigrations(options.migrationsDir);
-  return withMigrationLock(options, async (sql) => {
-    const applied = await readApplied(sql);
+  return withMigrationLock(options, async (session) => {
+    const applied = await readApplied(session.sql);
     verifyApplied(applied, files);
     const latest = applied.at(-1)?.id ?? -1;
     const to = options.to ?? latest - 1;
@@ -55,7 +55,13 @@ export async function migrateDown(options: MigrateDownOptions): Promise<MigrateD
       const file = files[row.id];
       if (file === undefined || file.downSql === null) continue; // checked above
       const started = performance.now();
-      await runInTransaction(sql, { file, direction: 'down', body: file.downSql, lockTimeoutMs: options.lockTimeoutMs }, (tx) => tx`delete from ${tx(MIGRATIONS_TABLE)} where id = ${file.id}`);
+      await runInTransaction(session, {
+        file,
+        direction: 'down',
+        body: file.downSql,
+        record: `delete from "${MIGRATIONS_TABLE}" where id = ${file.id}`,
+        lockTimeoutMs: options.lockTimeoutMs,
+      });
       options.log(`rolled back ${file.name} (${Math.round(performance.now() - started)} ms)`);
       names.push(file.name);
     }

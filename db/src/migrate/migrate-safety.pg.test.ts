@@ -114,6 +114,31 @@ describe('failures leave nothing half-done', () => {
   });
 });
 
+describe('a runner killed mid-migration', () => {
+  it('leaves nothing half-applied, releases the lock, and a rerun completes', async () => {
+    await migrateUp({ databaseUrl: db.url, log, migrationsDir: fixture.dir });
+    const name = fixture.add('long', 'CREATE TABLE "long_marker" (id int);\n--> statement-breakpoint\nSELECT pg_sleep(2);', 'DROP TABLE "long_marker";');
+    const running = migrateUp({ databaseUrl: db.url, log, migrationsDir: fixture.dir }).catch((e: unknown) => e);
+    // Wait until the migration is inside its transaction, then kill its backend (a crash or a dropped connection).
+    let killed = false;
+    for (let i = 0; i < 100 && !killed; i++) {
+      const rows = await db.sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
+        where application_name = 'storyforge-migrate' and datname = ${db.name} and query like '%pg_sleep(2)%'`;
+      killed = rows.length > 0;
+      if (!killed) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(killed).toBe(true);
+    const error = await running;
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as MigrationError).code).toBe('MIGRATION_FAILED');
+    expect((error as MigrationError).details).toMatchObject({ name, connectionLost: true });
+    expect(await tableExists(db.sql, 'long_marker')).toBe(false);
+    expect((await bookkeeping(db.sql)).map((r) => r.name)).toEqual(shipped.map((f) => f.name));
+    expect((await migrateUp({ databaseUrl: db.url, log, migrationsDir: fixture.dir })).applied).toEqual([name]);
+    expect(await tableExists(db.sql, 'long_marker')).toBe(true);
+  });
+});
+
 describe('concurrent runners', () => {
   it('apply each migration exactly once', async () => {
     // A slow last migration keeps the lock held long enough that the runners really overlap.

@@ -1,7 +1,7 @@
 import { MIGRATIONS_TABLE, readApplied, verifyApplied } from './bookkeeping';
 import { loadMigrations } from './load-migrations';
 import { MigrationError } from './migration-error';
-import { type MigrateOptions, runInTransaction, withMigrationLock } from './session';
+import { literal, type MigrateOptions, runInTransaction, withMigrationLock } from './session';
 
 export interface MigrateUpOptions extends MigrateOptions {
   /** Id (journal idx) of the last migration to apply. Default: all of them. */
@@ -31,17 +31,21 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRes
       { to, latest: files.length - 1 },
     );
   }
-  return withMigrationLock(options, async (sql) => {
-    const applied = await readApplied(sql);
+  return withMigrationLock(options, async (session) => {
+    const applied = await readApplied(session.sql);
     verifyApplied(applied, files);
     const done = new Set(applied.map((row) => row.id));
     const names: string[] = [];
     for (const file of files) {
       if (done.has(file.id) || file.id > to) continue;
       const started = performance.now();
-      await runInTransaction(sql, { file, direction: 'up', body: file.upSql, lockTimeoutMs: options.lockTimeoutMs }, (tx) =>
-        tx`insert into ${tx(MIGRATIONS_TABLE)} (id, name, checksum) values (${file.id}, ${file.name}, ${file.checksum})`,
-      );
+      await runInTransaction(session, {
+        file,
+        direction: 'up',
+        body: file.upSql,
+        record: `insert into "${MIGRATIONS_TABLE}" (id, name, checksum) values (${file.id}, ${literal(file.name)}, ${literal(file.checksum)})`,
+        lockTimeoutMs: options.lockTimeoutMs,
+      });
       options.log(`applied ${file.name} (${Math.round(performance.now() - started)} ms)`);
       names.push(file.name);
     }
