@@ -83,5 +83,5 @@ describe('compileWhere against Postgres', () => {
       }),
       { numRuns: Number(process.env.WHERE_PROPERTY_RUNS ?? 400) },
     );
-  });
+  }, 300_000);
 });

@@ -23,6 +23,8 @@ export type ExprSpec =
   | { kind: 'not'; arg: ExprSpec; parens: boolean }
   | { kind: 'truth'; op: string; arg: ExprSpec; parens: boolean };
 
+const TEXT_CHARS = ['a', 'b', 'A', 'Z', 'é', 'É', 'ß', '%', '_', '\\', ' ', "'", '日', '😀', '\uE000', '\uFFFD', '0'];
+
 const byName = new Map(TEST_COLUMNS.map((c) => [c.name, c]));
 const col = (name: string): TestColumn => byName.get(name) as TestColumn;
 
@@ -51,7 +53,8 @@ const STRING_FORMS: Readonly<Record<string, readonly string[]>> = {
 /** A constant that Postgres accepts for `column`, in any of the forms a client can write. */
 function constFor(column: TestColumn): fc.Arbitrary<ConstSpec> {
   const strings = [...column.pool, ...(STRING_FORMS[column.kind] ?? [])].filter((s) => column.kind !== 'int' || !/[.e]/i.test(s));
-  const stringValue = fc.constantFrom(...strings);
+  const random = randomValue(column);
+  const stringValue = random ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...strings) }, { weight: 1, arbitrary: random }) : fc.constantFrom(...strings);
   const forms: Array<fc.Arbitrary<ConstSpec>> = [
     stringValue.map((text) => ({ form: 'string', text })),
     stringValue.map((text) => ({ form: 'param', text })),
@@ -169,5 +172,47 @@ function flipOp(op: string): string {
 
 /** A row of text values (or null) drawn from each column's pool. */
 export const rowSpec: fc.Arbitrary<Record<string, string | null>> = fc.record(
-  Object.fromEntries(TEST_COLUMNS.map((c) => [c.name, fc.option(fc.constantFrom(...c.pool), { freq: 7 })])),
+  Object.fromEntries(
+    TEST_COLUMNS.map((c) => {
+      const random = randomValue(c);
+      const value = random ? fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...c.pool) }, { weight: 1, arbitrary: random }) : fc.constantFrom(...c.pool);
+      return [c.name, fc.option(value, { freq: 7 })];
+    }),
+  ),
 );
+
+/** Values beyond the curated pools, valid input for the column's type (null: pools only). */
+function randomValue(column: TestColumn): fc.Arbitrary<string> | null {
+  switch (column.kind) {
+    case 'int': {
+      const bound = column.sqlType === 'int2' ? 32_767 : column.sqlType === 'int4' || column.name !== 'i8' ? 2_147_483_647 : Number.MAX_SAFE_INTEGER;
+      return fc.oneof(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -bound, max: bound })).map(String);
+    }
+    case 'numeric':
+      return fc
+        .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat(6))
+        .map(([neg, m, s]) => {
+          const digits = m.toString().padStart(s + 1, '0');
+          return `${neg ? '-' : ''}${digits.slice(0, digits.length - s)}${s > 0 ? `.${digits.slice(digits.length - s)}` : ''}`;
+        });
+    case 'float':
+      return column.sqlType === 'float4'
+        ? fc.float({ noNaN: true, noDefaultInfinity: true }).map((x) => String(Math.abs(x) < 1e-37 ? 0 : x))
+        : fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => String(Math.abs(x) < 1e-307 ? 0 : x));
+    case 'text':
+      return fc.array(fc.constantFrom(...TEXT_CHARS), { maxLength: column.sqlType === 'varchar(10)' ? 10 : 6 }).map((cs) => cs.join(''));
+    case 'tstz':
+    case 'ts':
+    case 'date':
+      return fc
+        .tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.nat(23), fc.nat(59), fc.nat(59), fc.nat(999_999))
+        .map(([y, mo, d, h, mi, sec, us]) => {
+          const date = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          if (column.kind === 'date') return date;
+          const time = `${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')}.${String(us).padStart(6, '0')}`;
+          return `${date} ${time}${column.kind === 'tstz' ? '+00' : ''}`;
+        });
+    default:
+      return null;
+  }
+}
