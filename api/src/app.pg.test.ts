@@ -1,6 +1,7 @@
 // App-level behaviour: dev mode gating, authenticate() for the sync server, rate limit, clamp, metrics, logs.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Hono } from 'hono';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +90,19 @@ describe('createApiApp', () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as { requestId: string }).requestId).toBe('req-123');
     expect(lines).toContainEqual(expect.objectContaining({ requestId: 'req-123', path: '/v1/me', status: 401, msg: 'request' }));
+  });
+
+  it('mounts beside other routes without wrapping them', async () => {
+    const api = createApiApp({ sql: h.db.sql, logger: pino({ level: 'silent' }), registry: new Registry(), auth: { jwtSecret: TEST_JWT_SECRET, devMode: true } });
+    const server = new Hono();
+    server.get('/v1/shape', (c) => c.text('shape'));
+    server.route('/', api);
+    const shape = await server.request('/v1/shape');
+    expect(await shape.text()).toBe('shape');
+    expect(shape.headers.get('x-request-id')).toBeNull();
+    const me = await server.request('/v1/me');
+    expect(me.status).toBe(401);
+    expect(((await me.json()) as { code: string }).code).toBe('unauthorized');
+    expect(me.headers.get('x-request-id')).not.toBeNull();
   });
 });

@@ -39,6 +39,9 @@ export interface ApiAppDeps {
 
 export type ApiVariables = AuthVariables & { requestId: string };
 
+/** The routes this app serves (what the composition should send to it). */
+export const API_PATHS = ['/v1/mutations', '/v1/me', '/v1/auth/*'] as const;
+
 /** Default per-user rate limit: generous for an outbox flushing after a long offline period. */
 export const DEFAULT_RATE_LIMIT = { ratePerSecond: 200, burst: 400 };
 
@@ -55,23 +58,28 @@ export function createApiApp(deps: ApiAppDeps) {
   const clock = deps.clock ?? new ServerClock({ nodeId: `server-${randomUUID().slice(0, 8)}`, now, ...(deps.maxClockDriftMs === undefined ? {} : { maxDriftMs: deps.maxClockDriftMs }) });
   const mutationMetrics = createMutationMetrics(deps.registry);
   const limits = deps.rateLimit === undefined ? DEFAULT_RATE_LIMIT : deps.rateLimit;
+  const httpMetrics = createHttpMetrics(deps.registry);
   const app = new Hono<{ Variables: ApiVariables }>();
 
   app.onError(errorHandler(deps.logger));
   app.notFound(() => {
     throw new ApiError('not_found', 'No such route');
   });
-  app.use('/v1/*', requestId());
-  app.use('/v1/*', metricsMiddleware(createHttpMetrics(deps.registry)));
-  app.use('/v1/*', async (c, next) => {
-    const start = performance.now();
-    await next();
-    deps.logger.info(
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 },
-      'request',
-    );
-  });
-  app.use('/v1/*', limitBody(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+  // Scoped to this app's own routes (not /v1/*) so that, mounted beside the sync server with
+  // app.route('/', api), none of this wraps /v1/shape.
+  for (const path of API_PATHS) {
+    app.use(path, requestId());
+    app.use(path, metricsMiddleware(httpMetrics));
+    app.use(path, async (c, next) => {
+      const start = performance.now();
+      await next();
+      deps.logger.info(
+        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 },
+        'request',
+      );
+    });
+    app.use(path, limitBody(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+  }
 
   if (deps.auth.devMode) {
     app.route('/v1/auth/dev-login', devLoginRoute({ sql: deps.sql, jwtSecret: deps.auth.jwtSecret, clock, now, ...(deps.startingCredits === undefined ? {} : { startingCredits: deps.startingCredits }) }));

@@ -1,5 +1,5 @@
 // @storyforge/api public surface (mutation API). The generation cache exports its own pieces.
-export { createApiApp, DEFAULT_RATE_LIMIT, type ApiAppDeps } from './app';
+export { createApiApp, API_PATHS, DEFAULT_RATE_LIMIT, type ApiAppDeps } from './app';
 export { createAuthenticate, type Authenticate } from './auth/authenticate';
 export { issueToken, verifyToken } from './auth/tokens';
 export { ServerClock, DEFAULT_MAX_CLOCK_DRIFT_MS, type ServerClockOptions } from './clock/server-clock';
