@@ -26,6 +26,7 @@ const TRUTH_OPS: Readonly<Record<string, { truth: boolean; negated: boolean }>> 
   'IS FALSE': { truth: false, negated: false },
   'IS NOT FALSE': { truth: false, negated: true },
 };
+
 /** Turns the parser's AST into a checked {@link WhereNode}; throws WhereError for anything outside the subset. */
 export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): WhereNode {
   let nodes = 0;
@@ -44,7 +45,10 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
         if (e.op === 'AND' || e.op === 'OR') {
           return { kind: e.op === 'AND' ? 'and' : 'or', args: [predicate(e.left), predicate(e.right)] };
         }
-        if (e.op in COMPARE_OPS) return comparison(COMPARE_OPS[e.op] ?? '=', e.left, e.right, e);
+        {
+          const op = Object.hasOwn(COMPARE_OPS, e.op) ? COMPARE_OPS[e.op] : undefined;
+          if (op !== undefined) return comparison(op, e.left, e.right, e);
+        }
         if (e.op === 'IN' || e.op === 'NOT IN') return inList(e.op === 'NOT IN', e.left, e.right, e);
         if (e.op === 'LIKE' || e.op === 'NOT LIKE' || e.op === 'ILIKE' || e.op === 'NOT ILIKE') {
           return like(e.op.startsWith('NOT'), e.op.endsWith('ILIKE'), e.left, e.right, e);
@@ -56,7 +60,7 @@ export function buildWhereNode(expr: Expr, options: BuildWhereNodeOptions): Wher
         if (e.op === 'IS NULL' || e.op === 'IS NOT NULL') {
           return { kind: 'is-null', negated: e.op === 'IS NOT NULL', column: columnOnly(e.operand, e.op) };
         }
-        const truth = TRUTH_OPS[e.op];
+        const truth = Object.hasOwn(TRUTH_OPS, e.op) ? TRUTH_OPS[e.op] : undefined;
         if (truth) return { kind: 'is-truth', ...truth, arg: predicate(e.operand) };
         return fail('where_type', `operator ${e.op} does not yield a boolean`, e);
       }
