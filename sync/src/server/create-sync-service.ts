@@ -127,7 +127,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         },
         (e: unknown) => {
           log.warn({ err: e }, 'replication reconnect failed; retrying');
-          scheduleReconnect();
+          recoverLostSlot().then(scheduleReconnect, (err: unknown) => {
+            log.error({ err }, 'checking the replication slot failed');
+            scheduleReconnect();
+          });
         },
       );
     }, delay);
@@ -156,6 +159,20 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       await c.stop().catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * A slot that fell behind max_slot_wal_keep_size is invalidated by Postgres (wal_status 'lost'): its
+   * changes are gone, so no shape log can be continued. Recreate the slot and retire every shape (clients
+   * get 409 and re-snapshot) instead of retrying a dead slot forever.
+   */
+  async function recoverLostSlot(): Promise<void> {
+    const [row] = await sql<{ wal_status: string | null }[]>`select wal_status from pg_replication_slots where slot_name = ${slotName}`;
+    if (row !== undefined && row.wal_status !== 'lost') return;
+    log.error({ slotName, walStatus: row?.wal_status ?? 'missing' }, 'replication slot lost; recreating it and resetting every shape');
+    if (row !== undefined) await sql`select pg_drop_replication_slot(${slotName})`;
+    await ensureSlotAndPublication(sql, slotName, publicationName);
+    for (const shape of engine.shapes()) engine.retire(shape);
   }
 
   async function pollSlotLag(): Promise<void> {

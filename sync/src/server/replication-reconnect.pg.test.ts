@@ -43,6 +43,32 @@ it('survives a terminated walsender without losing or repeating a change', async
   c.close();
 });
 
+it('recreates a slot that disappeared and resets its shapes; clients re-snapshot and converge', async () => {
+  const c = collectMessages({ url: sync.shapeUrl, params: { table: 'ticks' } });
+  await waitFor(() => (c.upToDateCount() > 0 ? true : undefined));
+  const slot = `slot_${db.name}`;
+  await waitFor(async () => {
+    await db.sql`select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = ${slot} and active_pid is not null`;
+    try {
+      await db.sql`select pg_drop_replication_slot(${slot})`;
+      return true;
+    } catch {
+      return undefined; // still active (the service reconnected first): terminate and try again
+    }
+  });
+  await db.sql`insert into ticks values (1000)`; // lost with the old slot: only a re-snapshot can bring it
+  await waitFor(async () => {
+    const [row] = await db.sql`select 1 from pg_replication_slots where slot_name = ${slot} and active_pid is not null`;
+    return row === undefined ? undefined : true;
+  }, 20_000);
+  await db.sql`insert into ticks values (1001)`;
+  const { openShape } = await import('./testing/open-shape');
+  const fresh = openShape({ url: sync.shapeUrl, params: { table: 'ticks' } });
+  await waitFor(() => (fresh.shape.currentRows.length === 62 ? true : undefined), 20_000);
+  fresh.close();
+  c.close();
+});
+
 it('exports slot lag, ingest and shape metrics on the injected registry', async () => {
   const text = await waitFor(async () => {
     const t = await registry.metrics();

@@ -60,6 +60,7 @@ export class ReplicationConsumer {
   readonly #relations = new Map<number, RelationMessage>();
   #current: Transaction | null = null;
   #running = false;
+  #failStart: (e: unknown) => void = (e) => this.#options.onError(e);
 
   constructor(options: ReplicationConsumerOptions) {
     this.#options = options;
@@ -71,28 +72,37 @@ export class ReplicationConsumer {
     this.#service.on('heartbeat', (lsn: string, _ts: number, _shouldRespond: boolean) => {
       if (this.#current === null) this.#options.onIdle(parseLsn(lsn));
     });
-    this.#service.on('error', (e: Error) => this.#options.onError(e));
+    this.#service.on('error', (e: Error) => this.#failStart(e));
   }
 
-  /** Starts streaming; resolves once the replication connection is established. */
+  /**
+   * Starts streaming; resolves once the replication connection is established and rejects if it could
+   * not be (e.g. the slot is missing or in use). Failures after that go to `onError`.
+   */
   async start(fromLsn: bigint): Promise<void> {
     this.#running = true;
     this.#current = null;
-    const started = new Promise<void>((resolve) => this.#service.once('start', () => resolve()));
+    let streaming = false;
+    let rejectStart: (e: unknown) => void = () => {};
+    const started = new Promise<void>((resolve, reject) => {
+      rejectStart = reject;
+      this.#service.once('start', () => {
+        streaming = true;
+        resolve();
+      });
+    });
+    const fail = (e: unknown) => {
+      if (!streaming) rejectStart(e);
+      else if (this.#running) this.#options.onError(e);
+    };
+    this.#failStart = fail;
     const plugin = new RawPgoutputPlugin({ publicationName: this.#options.publicationName });
-    // subscribe() resolves when streaming ends; errors after start arrive through the 'error' event.
+    // subscribe() settles when streaming ends (or could not start).
     this.#service.subscribe(plugin, this.#options.slotName, formatLsn(fromLsn)).then(
-      () => {
-        if (this.#running) this.#options.onError(new Error('replication stream ended'));
-      },
-      (e: unknown) => {
-        if (this.#running) this.#options.onError(e);
-      },
+      () => fail(new Error('replication stream ended')),
+      (e: unknown) => fail(e),
     );
-    await Promise.race([
-      started,
-      new Promise<never>((_r, reject) => this.#service.once('error', (e: Error) => reject(e))),
-    ]);
+    await started;
   }
 
   /** Reports `lsn` as flushed: Postgres may recycle WAL before it and never resends what ends at/before it. */
