@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { migrateUp } from '@storyforge/db';
@@ -33,6 +33,7 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
       redis.disconnect();
       await sql.end({ timeout: 1 });
       await stack.stop();
+      await rm(tmp, { recursive: true, force: true });
     },
   };
 }

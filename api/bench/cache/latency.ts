@@ -83,7 +83,7 @@ export async function runLatencyBenches({ env, l2Entries, faces, log }: LatencyO
     for (let i = 0; i < l2Entries; i++) {
       const tenant = i % 2 === 0 ? big : (smallTenants[r.int(smallTenants.length)] as string);
       const v = clustered(r, dim, cs, 0.6);
-      yield [randomUUID(), tenant, 'simulated', 'hashing-ngram', '1-d1536', 'sim-1', 'p', 'p', '{}', '{}', toPgVector(Array.from(v, (x) => Math.round(x * 1e5) / 1e5)), result, expires].join('\t');
+      yield [randomUUID(), tenant, 'simulated', 'hashing-ngram', '2-d1536', 'sim-1', 'p', 'p', '{}', '{}', toPgVector(Array.from(v, (x) => Math.round(x * 1e5) / 1e5)), result, expires].join('\t');
     }
   };
   await copyRows(env, 'semantic_cache_entries', 'id, tenant_id, provider, embedder_id, embedder_version, model_version, prompt, normalized_prompt, salient_tokens, parameters, embedding, result, expires_at', lines());
@@ -93,7 +93,7 @@ export async function runLatencyBenches({ env, l2Entries, faces, log }: LatencyO
   await env.sql`analyze semantic_cache_entries`;
   log(`  L2 setup: ${l2Entries} entries loaded in ${((loaded - t0) / 1000).toFixed(0)} s, HNSW (m=16, ef_construction=64) built in ${((performance.now() - loaded) / 1000).toFixed(0)} s`);
   const store = createPgVectorStore({ sql: env.sql });
-  const scope = { provider: 'simulated', brainId: null, embedderId: 'hashing-ngram', embedderVersion: '1-d1536', modelVersion: 'sim-1', topK: 5, now, minSimilarity: 0.95 };
+  const scope = { provider: 'simulated', brainId: null, embedderId: 'hashing-ngram', embedderVersion: '2-d1536', modelVersion: 'sim-1', topK: 5, now, minSimilarity: 0.95 };
   for (const [label, tenantOf] of [
     [`L2 query, 1 scope of ${l2Entries / 2} (HNSW path)`, () => big],
     [`L2 query, 1,000 scopes of ~${Math.round(l2Entries / 2000)} (exact path)`, () => smallTenants[r.int(smallTenants.length)] as string],

@@ -6,6 +6,7 @@
 // threshold sweep, and lookup latencies against their targets.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGenerationCache } from '../../src/cache/build-generation-cache';
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     'l2-entries': { type: 'string', default: '100000' },
     faces: { type: 'string', default: '100000' },
     'skip-latency': { type: 'boolean', default: false },
+    'skip-replay': { type: 'boolean', default: false },
   },
 });
 
@@ -114,6 +116,19 @@ async function main(): Promise<void> {
 
   const env = await startBenchEnv(() => {});
   try {
+    if (!args['skip-replay']) await replays(env, trace, oracle, days);
+    if (!args['skip-latency']) {
+      log('\n## Lookup latency');
+      log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on this machine inflates tails)`);
+      await runLatencyBenches({ env, l2Entries: Number(args['l2-entries']), faces: Number(args.faces), log });
+    }
+  } finally {
+    await env.stop();
+  }
+}
+
+async function replays(env: BenchEnv, trace: TraceRequest[], oracle: OracleResult, days: number): Promise<void> {
+  {
     const { createPgVectorStore } = await import('../../src/vector/pgvector-store');
     const threshold = Number(args.threshold);
     const out = args.out === undefined ? null : createWriteStream(args.out);
@@ -149,13 +164,6 @@ async function main(): Promise<void> {
       const sv = 1 - (x.servedCostUsd + x.pregenerationCostUsd) / x.noCacheCostUsd;
       log(`  ${t.toFixed(2).padEnd(9)}  ${pct(h / x.requests).padEnd(8)}  ${String(x.layers.L2).padEnd(7)}  ${(x.knownTruth ? pct(h === 0 ? 0 : f / h) : 'n/a').padEnd(15)}  ${pct(sv).padEnd(11)}  ${pct(h / x.requests / oracle.hitRate)}, ${pct(sv / (oracle.hits / oracle.requests))}`);
     }
-
-    if (!args['skip-latency']) {
-      log('\n## Lookup latency');
-      await runLatencyBenches({ env, l2Entries: Number(args['l2-entries']), faces: Number(args.faces), log });
-    }
-  } finally {
-    await env.stop();
   }
 }
 

@@ -11,7 +11,7 @@ describe('hashing embedder (lexical)', () => {
     expect(a).toHaveLength(1536);
     expect(cosineSimilarity(a!, a!)).toBeCloseTo(1, 6);
     expect(embedder.id).toBe('hashing-ngram');
-    expect(embedder.version).toBe('1-d1536');
+    expect(embedder.version).toBe('2-d1536');
   });
 
   it('filler words and folded synonyms stay above 0.95; a different scene falls far below', async () => {

@@ -4,19 +4,22 @@ import type { Embedder } from './embedder';
 
 /**
  * The default embedder: LEXICAL, local, deterministic, no network. It hashes normalised word
- * unigrams (weight 1) and adjacent bigrams (weight 0.5) into `dimensions` buckets with a sign bit
+ * unigrams (weight 1) and adjacent bigrams (weight 0.25: word order matters a little, not much) into `dimensions` buckets with a sign bit
  * (feature hashing), then L2-normalises. Normalisation drops filler words, folds a small table of
  * common synonyms and a plural "s", so reordering and filler paraphrases land close; synonyms outside
  * the table do not (it knows words, not meaning). A hosted semantic embedder is an adapter behind the
  * same interface (see openai-embedder.ts) and gets its own id, so its vectors never mix with these.
  */
 export const HASHING_EMBEDDER_ID = 'hashing-ngram';
-export const HASHING_EMBEDDER_VERSION = '1';
+/** Bump on ANY change to tokens, weights or hashing: L2 entries of another version are never matched. */
+export const HASHING_EMBEDDER_VERSION = '2';
 
 const FILLER = new Set([
   'a', 'an', 'the', 'of', 'please', 'just', 'really', 'very', 'some', 'kind', 'sort', 'like', 'that', 'this',
   'is', 'are', 'be', 'shot', 'scene', 'show', 'showing', 'shows', 'me', 'us', 'we', 'i', 'want', 'make',
   'create', 'generate', 'video', 'clip', 'footage', 'quite', 'so', 'and', 'there', 'its', 'it',
+  // Politeness and chat filler that never changes what a video shows.
+  'thanks', 'thank', 'you', 'nice', 'good', 'great', 'awesome', 'could', 'would', 'can', 'kindly', 'maybe',
 ]);
 
 /** Folded synonyms: key → canonical word. Deliberately small and generic. */
@@ -38,6 +41,8 @@ export function lexicalTokens(text: string): string[] {
   }
   return out;
 }
+
+const BIGRAM_WEIGHT = 0.25;
 
 export interface HashingEmbedderOptions {
   dimensions?: number;
@@ -68,7 +73,7 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
         tokens.forEach((t, i) => {
           add(vec, `u:${t}`, 1);
           const next = tokens[i + 1];
-          if (next !== undefined) add(vec, `b:${t} ${next}`, 0.5);
+          if (next !== undefined) add(vec, `b:${t} ${next}`, BIGRAM_WEIGHT);
         });
         let norm = 0;
         for (const x of vec) norm += x * x;
