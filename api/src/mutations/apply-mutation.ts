@@ -106,6 +106,7 @@ async function applyLooked(ctx: WriteContext, m: ValidMutation, { tomb, row: cur
   }
   await authorizeRow(ctx, spec, id, current);
   if (m.op === 'delete') {
+    if (spec.scope.kind === 'self') throw new ApiError('forbidden', 'A user row cannot be deleted through mutations', { table: spec.name, id });
     // ON DELETE CASCADE removes the children in the same statement.
     await tx`with gone as (delete from ${tx(spec.name)} where id = ${id} returning id)
       insert into tombstones (table_name, row_id, hlc, deleted_by)

@@ -129,3 +129,37 @@ describe.each([true, false])('fastPath=%s', (fastPath) => {
     });
   });
 });
+
+describe('scene versions and the current version pointer (per-mutation path)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it('checks scene/project consistency and that current_version_id names a version of this scene', async () => {
+    const T = Date.now();
+    const { token } = await h.login();
+    const [p1, p2, s1, s2, v1, v2, bad] = Array.from({ length: 7 }, () => randomUUID());
+    const setup = await h.mutate(token, [
+      m.insert('projects', p1!, { title: 'one' }, hlcAt(T, 'a')),
+      m.insert('projects', p2!, { title: 'two' }, hlcAt(T, 'a')),
+      m.insert('scenes', s1!, { project_id: p1, position: 'a0' }, hlcAt(T, 'a')),
+      m.insert('scenes', s2!, { project_id: p1, position: 'a1' }, hlcAt(T, 'a')),
+      m.insert('scene_versions', v1!, { scene_id: s1, project_id: p1, version_number: 1, cost_usd: '0.2000' }, hlcAt(T, 'a')),
+      m.insert('scene_versions', v2!, { scene_id: s2, project_id: p1, version_number: 1 }, hlcAt(T, 'a')),
+    ]);
+    expect(statuses(setup.body)).toEqual(Array(6).fill('applied'));
+    const r = await h.mutate(token, [
+      m.insert('scene_versions', bad!, { scene_id: s1, project_id: p2, version_number: 2 }, hlcAt(T + 1, 'a')),
+      m.update('scenes', s1!, { current_version_id: v2 }, hlcAt(T + 1, 'a')),
+      m.update('scenes', s1!, { current_version_id: randomUUID() }, hlcAt(T + 1, 'a')),
+      m.update('scene_versions', v1!, { project_id: p2 }, hlcAt(T + 1, 'a')),
+      m.update('scenes', s1!, { current_version_id: v1 }, hlcAt(T + 2, 'a')),
+    ]);
+    expect(statuses(r.body)).toEqual(['rejected:invalid_value', 'rejected:parent_missing', 'rejected:parent_missing', 'rejected:forbidden_field', 'applied']);
+    const [scene] = await h.db.sql`select current_version_id from scenes where id = ${s1!}`;
+    expect(scene!.current_version_id).toBe(v1);
+    expect(await h.db.sql`select id from scene_versions where id = ${bad!}`).toHaveLength(0);
+  });
+});

@@ -59,6 +59,7 @@ describe('per-mutation rejections', () => {
     ['update of a missing row', () => m.update('projects', randomUUID(), { title: 'x' }, hlcAt(T + 1, 'a')), 'not_found', 404],
     ['missing parent', () => m.insert('scenes', randomUUID(), { project_id: randomUUID(), position: 'a0' }, hlcAt(T, 'a')), 'parent_missing', 409],
     ['insert of a user row', () => m.insert('users', randomUUID(), { display_name: 'x' }, hlcAt(T, 'a')), 'forbidden', 403],
+    ['delete of your own user row', () => m.delete('users', userId, hlcAt(T + 1, 'a')), 'forbidden', 403],
     ['fields on a delete', () => ({ ...m.delete('projects', project, hlcAt(T + 1, 'a')), fields: { title: 'x' } }), 'invalid_body', 400],
   ];
   it.each(cases)('%s → %s', async (_name, make, code, status) => {
