@@ -1,4 +1,3 @@
-// The HLC lives in sync/src/protocol (shared by client and server). sync/package.json does not export a
-// `./protocol` subpath yet, so it is reached by path through this one file; switch to
-// `@storyforge/sync/protocol/hlc` once that export exists.
-export * from '../../../sync/src/protocol/hlc';
+// The HLC lives in sync/src/protocol (one implementation for client and server); the api re-exports
+// what it uses from here so the rest of the package has one import site.
+export { clampHlc, formatHlc, HlcError, parseHlc, receiveHlc, tickHlc, type Hlc } from '@storyforge/sync/protocol';
