@@ -96,7 +96,26 @@ function nestingDepth(text: string): number {
   return max;
 }
 
+/**
+ * Parsed trees by where text. Parsing dominates compile time (nearley, ~1 ms for a short clause) and many
+ * shapes share a text with different params (`project_id = $1`); the tree is read-only afterwards.
+ */
+const PARSE_CACHE_SIZE = 512;
+const parseCache = new Map<string, Expr>();
+
 function parseExpression(where: string): Expr {
+  const cached = parseCache.get(where);
+  if (cached !== undefined) return cached;
+  const expr = parseUncached(where);
+  if (parseCache.size >= PARSE_CACHE_SIZE) {
+    const oldest = parseCache.keys().next();
+    if (!oldest.done) parseCache.delete(oldest.value);
+  }
+  parseCache.set(where, expr);
+  return expr;
+}
+
+function parseUncached(where: string): Expr {
   let parsed: unknown;
   try {
     parsed = parse(where, { entry: 'expr', locationTracking: true });
