@@ -92,7 +92,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     snapshotPageSize: options.snapshotPageSize ?? 10_000,
     maxLogEntries: options.maxLogEntries ?? 200_000,
     acknowledge: (lsn) => consumer?.acknowledge(lsn),
-    onIngest: (n) => metrics.changesIngested.inc(n),
+    onIngest: (n, commitTime) => {
+      metrics.changesIngested.inc(n);
+      // Postgres timestamps count microseconds from 2000-01-01 UTC.
+      if (commitTime !== null) metrics.replicationLagSeconds.set(Math.max(0, (Date.now() - 946_684_800_000 - Number(commitTime / 1000n)) / 1000));
+    },
   });
 
   const handleShape = createShapeHandler({

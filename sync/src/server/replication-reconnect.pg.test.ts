@@ -75,4 +75,5 @@ it('exports slot lag, ingest and shape metrics on the injected registry', async 
     return /storyforge_sync_slot_lag_bytes \d+/.test(t) && /storyforge_sync_shapes [1-9]/.test(t) ? t : undefined;
   });
   expect(text).toMatch(/storyforge_sync_changes_ingested_total [1-9]\d*/);
+  expect(text).toMatch(/storyforge_sync_replication_lag_seconds \d/);
 });

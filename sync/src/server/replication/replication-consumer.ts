@@ -21,6 +21,8 @@ export interface Transaction {
   xid: number;
   commitLsn: number;
   endLsn: bigint;
+  /** Commit time, microseconds since 2000-01-01 UTC (Postgres epoch). */
+  commitTime: bigint;
   changes: RowChange[];
   truncated: RelationMessage[];
   /** Relations whose definition was (re)sent in this transaction. */
@@ -119,7 +121,7 @@ export class ReplicationConsumer {
   #onMessage(msg: PgOutputMessage): void {
     switch (msg.tag) {
       case 'begin':
-        this.#current = { xid: msg.xid, commitLsn: Number(msg.finalLsn), endLsn: 0n, changes: [], truncated: [], relations: [] };
+        this.#current = { xid: msg.xid, commitLsn: Number(msg.finalLsn), endLsn: 0n, commitTime: msg.commitTime, changes: [], truncated: [], relations: [] };
         return;
       case 'relation':
         this.#relations.set(msg.relationId, msg);

@@ -263,7 +263,7 @@ export class ShapeEngine {
       }
     }
     this.#pendingCursor = txn.commitLsn;
-    this.#o.onIngest?.(txn.changes.length, null);
+    this.#o.onIngest?.(txn.changes.length, txn.commitTime);
     this.#scheduleAck(txn.endLsn);
   }
 
