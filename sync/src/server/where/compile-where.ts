@@ -105,7 +105,12 @@ const parseCache = new Map<string, Expr>();
 
 function parseExpression(where: string): Expr {
   const cached = parseCache.get(where);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
+    parseCache.delete(where);
+    parseCache.set(where, cached);
+    return cached;
+  }
   const expr = parseUncached(where);
   if (parseCache.size >= PARSE_CACHE_SIZE) {
     const oldest = parseCache.keys().next();
