@@ -64,14 +64,15 @@ function mask<K extends string>(keys: readonly K[]): Mask<K> {
 /** id is client-chosen at insert, then immutable; the server maintains the sync columns. */
 const UPDATE_IMMUTABLE = ['id'] as const;
 
-function describe(options: {
-  table: PgTable;
+/** Keeps each table's own schema types (so `syncedTables.scenes.clientInsertSchema.parse` is typed). */
+function describe<T extends PgTable, I extends z.ZodType, U extends z.ZodType, S extends z.ZodType>(options: {
+  table: T;
   scope: SyncScope;
   serverOnly: readonly string[];
-  clientInsertSchema: z.ZodType;
-  clientUpdateSchema: z.ZodType;
-  selectSchema: z.ZodType;
-}): SyncedTable {
+  clientInsertSchema: I;
+  clientUpdateSchema: U;
+  selectSchema: S;
+}): SyncedTable & { table: T; clientInsertSchema: I; clientUpdateSchema: U; selectSchema: S } {
   const serverOnly = new Set(options.serverOnly);
   const columns: SyncedColumn[] = Object.entries(getTableColumns(options.table)).map(([key, column]) => ({
     key,
