@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { startBackupScheduler } from '@storyforge/db/backup';
 import { createSyncService } from '@storyforge/sync/server';
 import { createScopePolicy } from '@storyforge/sync/server/scope';
 import { createApiApp } from '../app';
@@ -69,6 +70,11 @@ export async function startServer({ config, logger = pino({ level: process.env.L
   app.route('/', sync.app);
   app.route('/', api);
 
+  const backups =
+    config.backupDir === undefined
+      ? undefined
+      : startBackupScheduler({ databaseUrl: config.databaseUrl, dir: config.backupDir, log: (line) => logger.info({ component: 'backup' }, line) });
+
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -78,6 +84,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
     url: `http://${config.host}:${port}`,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backups?.stop();
       await sync.stop();
       await sql.end({ timeout: 5 });
       redis.disconnect();
