@@ -3,8 +3,8 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
 /**
  * Idempotency: the API inserts the mutation id in the same transaction that applies the mutation, so a
  * retried batch returns the stored result instead of applying twice. applied_at is indexed for pruning.
- * user_id has no FK on purpose: the record must outlive nothing and block nothing (a deleted user's
- * retries still resolve to the stored result).
+ * user_id has no FK on purpose: deleting a user must neither be blocked by nor cascade into these
+ * records, and a late retry of that user's batch still resolves to its stored result until pruned.
  */
 export const processedMutations = pgTable(
   'processed_mutations',

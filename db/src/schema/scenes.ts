@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, real, text, uuid } from 'drizzle-orm/pg-core';
-import { byteOrderedText } from './collated-text';
+import { byteOrderedText } from './byte-ordered-text';
 import type { SceneParameters } from '../validators/scene-parameters';
 import { syncColumns } from './columns';
 import { projects } from './projects';
