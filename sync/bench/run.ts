@@ -107,11 +107,16 @@ async function main() {
     ];
     let idBase = 1_000_000;
     for (const [subs, sse, writes, gap, target, p99Target] of want('latency') ? plan : []) {
-      const r = await fanOut(shapeUrl, sql, subs, sse, writes, gap, idBase);
+      const label = `latency, ${subs} subscriber${subs > 1 ? 's' : ''}, ${sse ? 'SSE' : 'long-poll'}`;
+      const r = await fanOut(shapeUrl, sql, subs, sse, writes, gap, idBase).catch((e: unknown) => e as Error);
       idBase += 10_000;
+      if (r instanceof Error) {
+        record(label, target, `failed: ${r.message}`, false);
+        continue;
+      }
       const measured = `p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms (${r.n}/${r.expected} deliveries)`;
       const ok = r.p99 < p99Target && (subs !== 1 || r.p50 < 5) && r.n === r.expected;
-      record(`latency, ${subs} subscriber${subs > 1 ? 's' : ''}, ${sse ? 'SSE' : 'long-poll'}`, target, measured, ok);
+      record(label, target, measured, ok);
     }
 
     out('\n## initial sync of a 100k-row shape (server delivery, raw HTTP following electric-offset)');

@@ -17,6 +17,8 @@ export interface LogChunk {
   caughtUp: boolean;
   /** Global processed LSN when read: every entry at or before it is in the log. */
   global: number;
+  /** Encoded SSE payload (events + up-to-date when caught up), built once for all live connections. */
+  sseBytes?: Uint8Array;
 }
 
 const cache = new WeakMap<ShapeRuntime, Map<string, LogChunk>>();

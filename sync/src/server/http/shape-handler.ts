@@ -95,8 +95,8 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
           while (!closed.signal.aborted && now() < deadline && shape.state === 'ready') {
             const chunk = readLogChunk(o.store, shape, after, o.logPageSize, o.engine.processedLsn);
             if (chunk.count > 0) {
-              const tail = chunk.caughtUp ? `data: ${upToDate(chunk.global)}\n\n` : '';
-              controller.enqueue(enc.encode(chunk.sse + tail));
+              chunk.sseBytes ??= enc.encode(chunk.sse + (chunk.caughtUp ? `data: ${upToDate(chunk.global)}\n\n` : ''));
+              controller.enqueue(chunk.sseBytes);
               after = chunk.caughtUp ? chunk.global : chunk.lastLsn;
               continue;
             }
