@@ -54,3 +54,18 @@ export function apiErrorFromPg(e: unknown): ApiError | undefined {
       return undefined;
   }
 }
+
+const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+
+/**
+ * True when the error means the database connection itself is gone (postgres.js connection codes,
+ * SQLSTATE class 08 connection exception, 57P0x the server terminated us). Follows `cause` chains.
+ */
+export function isConnectionLost(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur && depth < 5; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}

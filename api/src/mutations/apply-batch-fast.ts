@@ -1,4 +1,5 @@
 import { ApiError, isApiError } from '../errors/api-error';
+import { isConnectionLost } from '../errors/pg-error';
 import type { ValidMutation } from './apply-mutation';
 import { authorizeRow } from './authorize';
 import { encodeRow } from './encode-row';
@@ -168,7 +169,7 @@ export async function applyBatchFast(ctx: WriteContext, checked: readonly Checke
   try {
     [written, , previousRows] = await Promise.all([Promise.all(writes), marks, previous]);
   } catch (e) {
-    if (e instanceof FastPathAbandoned) throw e;
+    if (e instanceof FastPathAbandoned || isConnectionLost(e)) throw e;
     throw new FastPathAbandoned('a write failed in Postgres', { cause: e });
   }
   const rowsById = new Map<string, Row>();

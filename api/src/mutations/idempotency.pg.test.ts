@@ -135,5 +135,43 @@ describe.each([true, false])('fastPath=%s', (fastPath) => {
       const [row] = await h.db.sql`select title, prompt from scenes where id = ${scene}`;
       expect(row).toEqual({ title: 'from-d', prompt: 'p3' });
     });
+
+    it('a Postgres connection killed mid-batch: 500, nothing half-applied, the retry applies exactly once', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await post([
+        m.insert('scenes', a, { project_id: project, position: 'a0', title: 'a0' }, hlcAt(T, 'a')),
+        m.insert('scenes', b, { project_id: project, position: 'a1', title: 'b0' }, hlcAt(T, 'a')),
+      ]);
+      const batch = [m.update('scenes', a, { title: 'a1' }, hlcAt(T + 1, 'a')), m.update('scenes', b, { title: 'b1' }, hlcAt(T + 1, 'a'))];
+      // Hold b's row lock elsewhere so the batch stalls inside its transaction, then kill its backend.
+      const blocker = await h.db.sql.reserve();
+      await blocker`begin`;
+      await blocker`select id from scenes where id = ${b} for update`;
+      const pending = fetch(`${server.url}/v1/mutations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ clientId: 'c', mutations: batch }),
+      });
+      let killed = false;
+      for (let i = 0; i < 200 && !killed; i++) {
+        const rows = await h.db.sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+        killed = rows.length > 0;
+        if (!killed) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(killed).toBe(true);
+      await blocker`rollback`;
+      blocker.release();
+      const res = await pending;
+      expect(res.status).toBe(500);
+      expect(((await res.json()) as { code: string }).code).toBe('internal');
+      const rows = await h.db.sql`select title from scenes where id in (${a}, ${b}) order by title`;
+      expect(rows.map((r) => r.title)).toEqual(['a0', 'b0']);
+      expect(await h.db.sql`select 1 from processed_mutations where mutation_id = ${batch[0]!.mutationId}`).toHaveLength(0);
+      expect(statuses(await post(batch))).toEqual(['applied', 'applied']);
+      expect(statuses(await post(batch))).toEqual(['duplicate', 'duplicate']);
+      const after = await h.db.sql`select title from scenes where id in (${a}, ${b}) order by title`;
+      expect(after.map((r) => r.title)).toEqual(['a1', 'b1']);
+    });
   });
 });
