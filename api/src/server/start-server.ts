@@ -65,8 +65,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
 
   const app = new Hono();
   app.get('/v1/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
-  app.use('/v1/mutations', cors());
-  app.use('/v1/me', cors());
+  for (const path of ['/v1/mutations', '/v1/me', '/v1/auth/*']) app.use(path, cors());
   app.route('/', sync.app);
   app.route('/', api);
 
