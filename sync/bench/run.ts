@@ -106,7 +106,8 @@ async function main() {
       [2000, false, 20, 500, 'p99 < 500 ms', 500],
     ];
     let idBase = 1_000_000;
-    for (const [subs, sse, writes, gap, target, p99Target] of want('latency') ? plan : []) {
+    const maxSubs = Number(process.env.BENCH_MAX_SUBSCRIBERS ?? Infinity);
+    for (const [subs, sse, writes, gap, target, p99Target] of want('latency') ? plan.filter((p) => p[0] <= maxSubs) : []) {
       const label = `latency, ${subs} subscriber${subs > 1 ? 's' : ''}, ${sse ? 'SSE' : 'long-poll'}`;
       const r = await fanOut(shapeUrl, sql, subs, sse, writes, gap, idBase).catch((e: unknown) => e as Error);
       idBase += 10_000;
