@@ -109,7 +109,7 @@ export async function runLatencyBenches({ env, l2Entries, faces, log }: LatencyO
   }
 
   // Faces: 100k 512-d face embeddings over 50 projects; top-10 within a project and across all.
-  await runFaceBench({ env, faces, log, r });
+  if (faces > 0) await runFaceBench({ env, faces, log, r });
 }
 
 async function runFaceBench({ env, faces, log, r }: { env: BenchEnv; faces: number; log: (line: string) => void; r: Random }): Promise<void> {

@@ -69,6 +69,7 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
   const efSearch = options.efSearch ?? 100;
   const batchSize = options.batchSize ?? 200;
   const exactLimit = options.exactScopeLimit ?? 2000;
+  const largeScopes = new Set<string>();
   return {
     name: 'pgvector',
     async upsert(entries) {
@@ -120,24 +121,33 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
       // Most scopes (one tenant + provider + brain) hold few entries: read them through the btree scope
       // index and rank exactly (exact beats HNSW there, and HNSW + a selective WHERE scans far too many
       // graph nodes). Only a scope larger than EXACT_SCOPE_LIMIT goes to the HNSW index below.
-      let rows = await sql.unsafe<(Row & { scoped: string })[]>(
-        `with scoped as materialized (
-           select id, embedding from semantic_cache_entries where ${scope} limit ${exactLimit + 1}),
-         ranked as (
-           select id, embedding <=> $1::vector as distance, count(*) over () as scoped
-             from scoped order by distance limit $9)
-         select ${SELECT_COLUMNS}, ranked.distance, ranked.scoped
-           from ranked join semantic_cache_entries using (id)`,
-        params,
-      );
-      if (Number(rows[0]?.scoped ?? 0) > exactLimit) {
+      const scopeKey = `${q.tenantId}|${q.provider}|${q.brainId ?? ''}|${q.embedderId}|${q.embedderVersion}|${q.modelVersion}`;
+      let rows: Array<Row & { scoped: string }> = [];
+      if (!largeScopes.has(scopeKey)) {
+        rows = await sql.unsafe<(Row & { scoped: string })[]>(
+          `with scoped as materialized (
+             select id, embedding from semantic_cache_entries where ${scope} limit ${exactLimit + 1}),
+           ranked as (
+             select id, embedding <=> $1::vector as distance, count(*) over () as scoped
+               from scoped order by distance limit $9)
+           select ${SELECT_COLUMNS}, ranked.distance, ranked.scoped
+             from ranked join semantic_cache_entries using (id)`,
+          params,
+        );
+        // Remember big scopes so their next queries skip straight to the index (bounded memory).
+        if (Number(rows[0]?.scoped ?? 0) > exactLimit && largeScopes.size < 10_000) largeScopes.add(scopeKey);
+      }
+      if (largeScopes.has(scopeKey)) {
         rows = await sql.begin(async (tx) => {
           await tx.unsafe(`set local hnsw.ef_search = ${Math.max(efSearch, q.topK)}`);
           // pgvector ≥ 0.8: keep scanning the graph until enough rows pass the WHERE (no under-return).
           await tx`set local hnsw.iterative_scan = relaxed_order`;
+          // tenant_id is compared as text on purpose: that keeps the planner off the btree scope index
+          // (which would mean sorting the whole big scope by distance) and on the HNSW index.
           return tx.unsafe<(Row & { scoped: string })[]>(
             `select ${SELECT_COLUMNS}, embedding <=> $1::vector as distance, 0 as scoped
-               from semantic_cache_entries where ${scope}
+               from semantic_cache_entries
+              where ${scope.replace('tenant_id = $2', 'tenant_id::text = $2::text')}
               order by embedding <=> $1::vector limit $9`,
             params,
           );
