@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provisionSystem, StackError } from '@storyforge/db/stack';
+import { OperatorError } from '@storyforge/db/errors';
+import { provisionSystem } from '@storyforge/db/stack';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(`[storyforge] ${line}`);
@@ -52,8 +53,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof StackError) {
-      console.error(`[storyforge] error ${error.code}: ${error.oneLine()}`);
+    if (error instanceof OperatorError) {
+      console.error(`[storyforge] error ${error.oneLine()}`);
     } else {
       console.error('[storyforge] failed:', error);
     }

@@ -3,10 +3,11 @@
 // started for the command and stopped again only if this command started it).
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MigrationError, runMigrationCommand } from '@storyforge/db';
-import { BackupError, backupAndPrune, formatStatsTable, restoreBackup } from '@storyforge/db/backup';
-import { runSeed, SeedError } from '@storyforge/db/seed';
-import { StackError, startDevStack } from '@storyforge/db/stack';
+import { runMigrationCommand } from '@storyforge/db';
+import { OperatorError } from '@storyforge/db/errors';
+import { backupAndPrune, formatStatsTable, restoreBackup } from '@storyforge/db/backup';
+import { runSeed } from '@storyforge/db/seed';
+import { startDevStack } from '@storyforge/db/stack';
 
 export interface DbCommandOptions {
   root: string;
@@ -112,9 +113,9 @@ export async function runDbCommand(options: DbCommandOptions): Promise<number> {
       console.error(`[storyforge] ${error.message}\n${USAGE}`);
       return 2;
     }
-    if (error instanceof BackupError || error instanceof SeedError || error instanceof MigrationError || error instanceof StackError) {
+    if (error instanceof OperatorError) {
       // One line for every kind of refusal: `code: cause — fix`.
-      console.error(`[storyforge] ${error.code}: ${error.message} — ${error.hint}`);
+      console.error(`[storyforge] ${error.oneLine()}`);
       return 1;
     }
     throw error;

@@ -1,3 +1,5 @@
+import { OperatorError } from '../errors/operator-error';
+
 /** Why a backup, restore or verification failed. Each code comes with a one-line cause and a fix. */
 export type BackupErrorCode =
   | 'DATABASE_UNREACHABLE'
@@ -10,21 +12,6 @@ export type BackupErrorCode =
   | 'INVALID_TARGET_NAME'
   | 'VERIFY_MISMATCH';
 
-export class BackupError extends Error {
+export class BackupError extends OperatorError<BackupErrorCode> {
   override readonly name = 'BackupError';
-  constructor(
-    readonly code: BackupErrorCode,
-    message: string,
-    /** What the operator should do about it. */
-    readonly hint: string,
-    readonly details: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** The one line a person reads: `code: cause — fix`. */
-  oneLine(): string {
-    return `${this.code}: ${this.message} — ${this.hint}`;
-  }
 }

@@ -61,7 +61,7 @@ export async function runMigrationCommand(options: MigrationCommandOptions): Pro
     }
   } catch (error) {
     if (error instanceof MigrationError) {
-      options.logError(`error ${error.code}: ${error.oneLine()}`);
+      options.logError(`error ${error.oneLine()}`);
       return 1;
     }
     throw error;

@@ -1,3 +1,5 @@
+import { OperatorError } from '../errors/operator-error';
+
 /** Why a migration command refused or failed. Each code has a one-line cause and the fix in `hint`. */
 export type MigrationErrorCode =
   | 'DATABASE_UNREACHABLE'
@@ -9,20 +11,6 @@ export type MigrationErrorCode =
   | 'MIGRATION_LOCK_TIMEOUT'
   | 'INVALID_TARGET';
 
-export class MigrationError extends Error {
+export class MigrationError extends OperatorError<MigrationErrorCode> {
   override readonly name = 'MigrationError';
-  constructor(
-    readonly code: MigrationErrorCode,
-    message: string,
-    readonly hint: string,
-    readonly details: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** The one line a person reads: what is wrong and what to do. */
-  oneLine(): string {
-    return `${this.message} — ${this.hint}`;
-  }
 }

@@ -25,6 +25,7 @@ export async function checkDatabase(url: string): Promise<void> {
         'DATABASE_UNREACHABLE',
         `cannot connect to ${redact(url)}: ${cause instanceof Error ? cause.message : String(cause)}`,
         'check DATABASE_URL, that the server is running and accepts connections from here',
+        {},
         { cause },
       );
     }

@@ -1,3 +1,5 @@
+import { OperatorError } from '../errors/operator-error';
+
 /** Why the local stack could not be set up. Each code has a one-line cause and a fix in `hint`. */
 export type StackErrorCode =
   | 'NOT_ROOT'
@@ -12,19 +14,6 @@ export type StackErrorCode =
   | 'WAL_LEVEL_NOT_LOGICAL'
   | 'REDIS_UNREACHABLE';
 
-export class StackError extends Error {
+export class StackError extends OperatorError<StackErrorCode> {
   override readonly name = 'StackError';
-  constructor(
-    readonly code: StackErrorCode,
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** The one line a person reads: what is wrong and what to do. */
-  oneLine(): string {
-    return `${this.message} — ${this.hint}`;
-  }
 }
