@@ -94,6 +94,19 @@ describe('generic mode', () => {
     close();
   });
 
+  it('serves a partitioned table (changes published under the parent)', async () => {
+    await db.sql.unsafe(`
+      create table events (id int, region text, primary key (id, region)) partition by list (region);
+      create table events_eu partition of events for values in ('eu');
+      create table events_us partition of events for values in ('us');
+      insert into events values (1, 'eu');`);
+    const { shape, close } = openShape({ url: sync.shapeUrl, params: { table: 'events' } });
+    expect(await shape.rows).toEqual([{ id: 1, region: 'eu' }]);
+    await db.sql`insert into events values (2, 'us'), (3, 'eu')`;
+    await waitFor(() => (shape.currentRows.length === 3 ? true : undefined));
+    close();
+  });
+
   it('rejects bad requests with 400 and Electric\'s error body', async () => {
     const cases: Array<[string, string]> = [
       ['table=nope&offset=-1', 'table'],

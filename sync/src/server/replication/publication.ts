@@ -7,9 +7,13 @@ export async function ensureSlotAndPublication(sql: postgres.Sql, slotName: stri
   const pubs = await sql`select 1 from pg_publication where pubname = ${publicationName}`;
   if (pubs.length === 0) {
     // Racing servers may both try; duplicate_object (42710) means the other one won.
-    await sql.unsafe(`create publication ${quoteIdent(publicationName)}`).catch((e: { code?: string }) => {
+    // publish_via_partition_root: changes of a partitioned table arrive under the table's own OID (the one
+    // its shapes are registered with), not under each leaf partition's.
+    await sql.unsafe(`create publication ${quoteIdent(publicationName)} with (publish_via_partition_root = true)`).catch((e: { code?: string }) => {
       if (e.code !== '42710') throw e;
     });
+  } else {
+    await sql.unsafe(`alter publication ${quoteIdent(publicationName)} set (publish_via_partition_root = true)`);
   }
   const slots = await sql`select 1 from pg_replication_slots where slot_name = ${slotName}`;
   if (slots.length === 0) {
