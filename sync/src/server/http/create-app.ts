@@ -27,35 +27,51 @@ export function createSyncApp(o: SyncAppOptions): Hono {
       exposeHeaders: [...EXPOSED_HEADERS],
     }),
   );
-  app.onError((err, c) => {
-    if (err instanceof WhereError) return c.json(err.toResponseBody(), 400, { 'cache-control': CACHE_NONE });
+  // Errors become responses inside each route (not only via onError), so the app behaves the same however
+  // the lead mounts it (app.route, app.mount, or as the whole server).
+  const toResponse = (err: unknown): Response => {
+    const headers: Record<string, string> = { 'cache-control': CACHE_NONE, 'content-type': 'application/json' };
+    if (err instanceof WhereError) return new Response(JSON.stringify(err.toResponseBody()), { status: 400, headers });
     if (err instanceof SyncError) {
-      const headers: Record<string, string> = { 'cache-control': CACHE_NONE };
       if (err.status === 503) headers[RETRY_AFTER_HEADER] = '1';
       const body = err.status === 400 ? { message: 'Invalid request', code: err.code, errors: err.details } : { message: err.message, code: err.code };
-      return c.json(body, err.status as 400, headers);
+      return new Response(JSON.stringify(body), { status: err.status, headers });
     }
     o.log.error({ err }, 'shape request failed');
-    return c.json({ message: 'Internal error', code: 'internal' }, 500, { 'cache-control': CACHE_NONE });
+    return new Response(JSON.stringify({ message: 'Internal error', code: 'internal' }), { status: 500, headers });
+  };
+  app.onError((err) => toResponse(err));
+  app.get(SHAPE_PATH, async (c) => {
+    try {
+      return await o.handleShape(c.req.raw);
+    } catch (err) {
+      return toResponse(err);
+    }
   });
-  app.get(SHAPE_PATH, (c) => o.handleShape(c.req.raw));
   app.get(HEALTH_PATH, (c) => (o.isReady() ? c.json({ status: 'active' }) : c.json({ status: 'starting' }, 503)));
   if (o.devMode) {
     app.delete(SHAPE_PATH, (c) => {
-      const q = new URL(c.req.url).searchParams;
-      const handle = q.get(HANDLE_PARAM);
-      const table = q.get(TABLE_PARAM);
-      if (handle !== null && handle !== '') {
-        const shape = o.engine.byHandle(handle);
-        if (shape !== undefined) o.engine.retire(shape);
-      } else if (table !== null && table !== '') {
-        const t = parseTableName(table);
-        o.engine.retireTable(t.schema, t.name);
-      } else {
-        throw new SyncError('invalid_request', 'table or handle is required', { details: { [TABLE_PARAM]: ['table or handle is required'] } });
+      try {
+        return deleteShape(c.req.url);
+      } catch (err) {
+        return toResponse(err);
       }
-      return c.body(null, 202);
     });
+  }
+  function deleteShape(requestUrl: string): Response {
+    const q = new URL(requestUrl).searchParams;
+    const handle = q.get(HANDLE_PARAM);
+    const table = q.get(TABLE_PARAM);
+    if (handle !== null && handle !== '') {
+      const shape = o.engine.byHandle(handle);
+      if (shape !== undefined) o.engine.retire(shape);
+    } else if (table !== null && table !== '') {
+      const t = parseTableName(table);
+      o.engine.retireTable(t.schema, t.name);
+    } else {
+      throw new SyncError('invalid_request', 'table or handle is required', { details: { [TABLE_PARAM]: ['table or handle is required'] } });
+    }
+    return new Response(null, { status: 202 });
   }
   return app;
 }
