@@ -121,6 +121,9 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
       // Most scopes (one tenant + provider + brain) hold few entries: read them through the btree scope
       // index and rank exactly (exact beats HNSW there, and HNSW + a selective WHERE scans far too many
       // graph nodes). Only a scope larger than EXACT_SCOPE_LIMIT goes to the HNSW index below.
+      // A literal LIMIT: with a bind parameter the planner assumes a large limit and prefers a seq scan
+      // + sort over the HNSW index (the classic pgvector prepared-statement trap).
+      const limit = Math.max(1, Math.min(1000, Math.floor(q.topK)));
       const scopeKey = `${q.tenantId}|${q.provider}|${q.brainId ?? ''}|${q.embedderId}|${q.embedderVersion}|${q.modelVersion}`;
       let rows: Array<Row & { scoped: string }> = [];
       if (!largeScopes.has(scopeKey)) {
@@ -148,8 +151,8 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
             `select ${SELECT_COLUMNS}, embedding <=> $1::vector as distance, 0 as scoped
                from semantic_cache_entries
               where ${scope.replace('tenant_id = $2', 'tenant_id::text = $2::text')}
-              order by embedding <=> $1::vector limit $9`,
-            params,
+              order by embedding <=> $1::vector limit ${limit}`,
+            params.slice(0, 8),
           );
         });
       }

@@ -53,6 +53,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps) {
     if (p.user_id !== userId) throw new ApiError('forbidden', 'Not your project', { projectId });
   }
 
+  // LIMIT is inlined (k is a validated int 1..100): a bound LIMIT makes the planner skip the HNSW index.
   async function annQuery<T extends object>(text: string, params: postgres.ParameterOrJSON<never>[]): Promise<T[]> {
     return sql.begin(async (tx) => {
       await tx.unsafe(`set local hnsw.ef_search = ${ef}`);
@@ -77,8 +78,8 @@ export function createSearchRoutes(deps: SearchRoutesDeps) {
     const rows = await annQuery<{ id: string; name: string; distance: number }>(
       `select id, name, face_embedding <=> $1::vector as distance from characters
         where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid
-        order by face_embedding <=> $1::vector limit $4`,
-      [vec, body.projectId, body.characterId ?? null, body.k],
+        order by face_embedding <=> $1::vector limit ${body.k}`,
+      [vec, body.projectId, body.characterId ?? null],
     );
     const results = rows
       .map((r) => ({ id: r.id, name: r.name, similarity: similarityFromPgDistance(Number(r.distance)) }))
@@ -126,8 +127,8 @@ export function createSearchRoutes(deps: SearchRoutesDeps) {
       `select id, name, user_id, is_public, price_credits, style_vector <=> $1::vector as distance from brains
         where style_vector is not null and ${visibility} and id is distinct from $3::uuid
           and ($4::int is null or price_credits <= $4::int)
-        order by style_vector <=> $1::vector limit $5`,
-      [vec, userId, body.brainId ?? null, body.filter.maxPriceCredits ?? null, body.k],
+        order by style_vector <=> $1::vector limit ${body.k}`,
+      [vec, userId, body.brainId ?? null, body.filter.maxPriceCredits ?? null],
     );
     const results = rows
       .map((r) => ({ id: r.id, name: r.name, userId: r.user_id, isPublic: r.is_public, priceCredits: r.price_credits, similarity: similarityFromPgDistance(Number(r.distance)) }))
