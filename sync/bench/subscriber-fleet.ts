@@ -18,7 +18,10 @@ process.on('message', async (m: Msg) => {
     return;
   }
   for (let i = 0; i < m.count; i++) {
-    const stream = new ShapeStream<Row>({ url: m.url, params: { table: m.table, where: m.where }, liveSse: m.sse });
+    // `sub` (ignored by the server: same server shape) keeps each stream's client-side shape key distinct:
+    // the client dedupes/replays up-to-date state per shape key process-wide, which many streams of one
+    // shape in one process (unlike real clients, one per browser) would otherwise trip over.
+    const stream = new ShapeStream<Row>({ url: m.url, params: { table: m.table, where: m.where, sub: String(i) }, liveSse: m.sse });
     stream.subscribe((msgs) => {
       const at = performance.timeOrigin + performance.now();
       for (const msg of msgs) if (isChangeMessage(msg)) deliveries.push([Number(msg.value.id), at]);
