@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@storyforge/db/testing';
 import { issueToken } from '../auth/tokens';
+import { grantCredits } from '../ledger/credits';
 import { startServer, type RunningServer } from './start-server';
 
 const SECRET = 'composition-test-secret-0123456789abcdef';
@@ -125,6 +126,41 @@ describe('single-port server (auth mode)', () => {
     expect(change?.headers.operation).toBe('update');
     expect(change?.value?.title).toBe('Storm');
     expect(change?.headers.txids).toContain(txid);
+  });
+
+  it('serves a generation, charges a miss once, answers the repeat from L1 for free, and syncs the version', async () => {
+    await db.sql.begin((tx) => grantCredits({ tx, userId: ALICE, amount: 1000, reason: 'grant' }));
+    const generate = async () => {
+      const res = await fetch(`${server.url}/v1/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceToken}` },
+        body: JSON.stringify({
+          projectId,
+          sceneId,
+          prompt: 'A detective walks through neon rain at night',
+          parameters: { lighting: -0.5, camera_angle: 0.2, mood: -0.8, pacing: 0.1, model_provider: 'simulated' },
+        }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { layer: string; versionId: string; videoUrl: string; creditsCharged: number };
+    };
+    const first = await generate();
+    const second = await generate();
+    expect(first.layer).not.toMatch(/^L[12]$/);
+    expect(first.creditsCharged).toBeGreaterThan(0);
+    expect(second.layer).toBe('L1');
+    expect(second.creditsCharged).toBe(0);
+    const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${aliceToken}` } });
+    const { user, ledger } = (await me.json()) as { user: { credits_balance: number }; ledger: { delta: number }[] };
+    expect(user.credits_balance).toBe(1000 - first.creditsCharged);
+    expect(ledger.map((e) => e.delta)).toEqual([-first.creditsCharged, 1000]);
+    const video = await fetch(new URL(first.videoUrl, server.url));
+    expect(video.status).toBe(200);
+    expect((await video.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const versions = await shape(aliceToken, 'table=scene_versions&offset=-1');
+    expect(versions.body.map((m) => m.value?.id)).toEqual(expect.arrayContaining([first.versionId, second.versionId]));
+    const bobVersions = await shape(bobToken, 'table=scene_versions&offset=-1');
+    expect(bobVersions.body.filter((m) => m.value !== undefined)).toHaveLength(0);
   });
 
   it('serves sync and api metrics from one registry', async () => {

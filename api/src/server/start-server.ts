@@ -9,8 +9,14 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startBackupScheduler } from '@storyforge/db/backup';
 import { createSyncService } from '@storyforge/sync/server';
 import { createScopePolicy } from '@storyforge/sync/server/scope';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiApp } from '../app';
 import { createAuthenticate } from '../auth/authenticate';
+import { ServerClock } from '../clock/server-clock';
+import { createGenerationRoutes } from '../generation/generation-routes';
+import { providersFromEnv } from '../generation/providers-from-env';
+import { createSearchRoutes } from '../vector/search-routes';
 import type { ServerConfig } from './server-config';
 
 export interface StartServerOptions {
@@ -26,8 +32,9 @@ export interface RunningServer {
 }
 
 /**
- * The single-port server: sync (`/v1/shape`, `/v1/health`) + mutation API (`/v1/mutations`, `/v1/me`,
- * dev login) + `/v1/metrics`, on one Node process.
+ * The single-port server on one Node process: sync (`/v1/shape`, `/v1/health`), mutation API
+ * (`/v1/mutations`, `/v1/me`, dev login), generations (`/v1/generations`, `/v1/media/:file`), vector
+ * search (`/v1/search/*`) and `/v1/metrics`.
  */
 export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }), slotName }: StartServerOptions): Promise<RunningServer> {
   const registry = new Registry();
@@ -56,17 +63,30 @@ export async function startServer({ config, logger = pino({ level: process.env.L
   });
   await sync.start();
 
-  const api = createApiApp({
+  const now = () => Date.now();
+  // One server HLC for every server-side write: mutations and generation results merge on the same clock.
+  const clock = new ServerClock({ nodeId: `server-${randomUUID().slice(0, 8)}`, now });
+  const apiLogger = logger.child({ component: 'api' });
+  const api = createApiApp({ sql, logger: apiLogger, registry, clock, now, auth: { jwtSecret: config.jwtSecret, devMode: config.devMode } });
+  const generation = createGenerationRoutes({
     sql,
-    logger: logger.child({ component: 'api' }),
+    redis,
+    logger: apiLogger,
     registry,
-    auth: { jwtSecret: config.jwtSecret, devMode: config.devMode },
+    clock,
+    now,
+    jwtSecret: config.jwtSecret,
+    mediaDir: join(config.dataDir, 'media'),
+    providers: providersFromEnv({ env: process.env, sleep: (ms) => sleep(ms), now }),
   });
+  const search = createSearchRoutes({ sql, logger: apiLogger, jwtSecret: config.jwtSecret });
 
   const app = new Hono();
   app.get('/v1/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
-  for (const path of ['/v1/mutations', '/v1/me', '/v1/auth/*']) app.use(path, cors());
+  for (const path of ['/v1/mutations', '/v1/me', '/v1/auth/*', '/v1/generations', '/v1/search/*', '/v1/media/*']) app.use(path, cors());
   app.route('/', sync.app);
+  app.route('/', generation.app);
+  app.route('/', search);
   app.route('/', api);
 
   const backups =
@@ -84,6 +104,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await backups?.stop();
+      await generation.drain();
       await sync.stop();
       await sql.end({ timeout: 5 });
       redis.disconnect();
