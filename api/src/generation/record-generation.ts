@@ -31,6 +31,7 @@ export async function recordGeneration({ sql, clock, userId, body, result, credi
       tx,
       userId,
       clientId: 'server',
+      writer: 'server',
       clock,
       mutations: [
         {

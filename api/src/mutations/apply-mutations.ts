@@ -5,6 +5,7 @@ import { applyMutation, lookUp } from './apply-mutation';
 import { applyBatchFast, fastPathEligible } from './apply-batch-fast';
 import type { Mutation, MutationResult } from './mutation-schema';
 import { check, type Checked } from './prevalidate';
+import type { Writer } from './validate-fields';
 import { asJson, rejected, toJson, type StoredResult } from './stored-result';
 import { currentTxid, type Tx, type WriteContext } from './write-context';
 
@@ -26,6 +27,11 @@ export interface ApplyMutationsOptions {
    * caller must then roll back and call again with `fast: false` (the HTTP route does).
    */
   fast?: boolean;
+  /**
+   * 'server' for the server's own writes (a generation result fills a version's video, cost, layer):
+   * those may set server-only columns. Default 'client': everything arriving over /v1/mutations.
+   */
+  writer?: Writer;
 }
 
 export interface ApplyMutationsResult {
@@ -44,10 +50,10 @@ export interface ApplyMutationsResult {
  * Also the entry point for server-side writes (e.g. a generation result updating a scene): pass
  * `clientId: 'server'` and `clock.tick()` as each mutation's hlc.
  */
-export async function applyMutations({ tx, userId, clientId, mutations, clock, fast = false }: ApplyMutationsOptions): Promise<ApplyMutationsResult> {
+export async function applyMutations({ tx, userId, clientId, mutations, clock, fast = false, writer = 'client' }: ApplyMutationsOptions): Promise<ApplyMutationsResult> {
   // Started now, read at the end: it rides along with the first round trip.
   const txid = handled(currentTxid(tx));
-  const checked = mutations.map((m) => check(m, clock));
+  const checked = mutations.map((m) => check(m, clock, writer));
   if (fast && fastPathEligible(checked)) {
     const results = await applyBatchFast({ tx, userId, clientId, projectOwners: new Map() }, checked, txid);
     return { txid: await txid, results };

@@ -146,7 +146,7 @@ describe('scene versions and the current version pointer (per-mutation path)', (
       m.insert('projects', p2!, { title: 'two' }, hlcAt(T, 'a')),
       m.insert('scenes', s1!, { project_id: p1, position: 'a0' }, hlcAt(T, 'a')),
       m.insert('scenes', s2!, { project_id: p1, position: 'a1' }, hlcAt(T, 'a')),
-      m.insert('scene_versions', v1!, { scene_id: s1, project_id: p1, version_number: 1, cost_usd: '0.2000' }, hlcAt(T, 'a')),
+      m.insert('scene_versions', v1!, { scene_id: s1, project_id: p1, version_number: 1 }, hlcAt(T, 'a')),
       m.insert('scene_versions', v2!, { scene_id: s2, project_id: p1, version_number: 1 }, hlcAt(T, 'a')),
     ]);
     expect(statuses(setup.body)).toEqual(Array(6).fill('applied'));

@@ -11,6 +11,7 @@ import {
   scenes,
   sceneVersionInsertSchema,
   sceneVersions,
+  syncedTables,
   userInsertSchema,
   users,
 } from '@storyforge/db';
@@ -49,8 +50,10 @@ export interface TableSpec {
   columns: ReadonlyMap<string, ColumnSpec>;
   /** Whole-row insert validator (keyed by TS keys) for checking required columns on a new row. */
   insertSchema: z.ZodObject;
-  /** Columns a client may never set (server-maintained or billing). */
+  /** Columns only the server writes (db's syncedTables: results, costs, credits, timestamps, clocks). */
   serverOnly: ReadonlySet<string>;
+  /** Columns nobody writes through mutations, not even server-side writes: the row's identity and bookkeeping. */
+  serverMaintained: ReadonlySet<string>;
   /** Columns a client may set on insert but never change afterwards. */
   immutable: ReadonlySet<string>;
   scope: Scope;
@@ -64,7 +67,7 @@ function spec(
   table: Table,
   insertSchema: z.ZodObject,
   scope: Scope,
-  extra: { serverOnly?: string[]; immutable?: string[] } = {},
+  extra: { immutable?: string[] } = {},
 ): TableSpec {
   if (getTableName(table) !== name) throw new Error(`table spec ${name} points at ${getTableName(table)}`);
   const columns = new Map<string, ColumnSpec>();
@@ -74,7 +77,8 @@ function spec(
     const kind = column.columnType === 'PgVector' ? 'vector' : column.columnType === 'PgJsonb' || column.columnType === 'PgJson' ? 'json' : 'plain';
     columns.set(column.name, { name: column.name, key, column, schema, kind });
   }
-  for (const c of [...SERVER_MAINTAINED, ...(extra.serverOnly ?? []), ...(extra.immutable ?? [])]) {
+  const serverOnly = syncedTables[name].serverOnlyColumns;
+  for (const c of [...SERVER_MAINTAINED, ...serverOnly, ...(extra.immutable ?? [])]) {
     if (!columns.has(c)) throw new Error(`table spec ${name} names unknown column ${c}`);
   }
   return {
@@ -82,7 +86,8 @@ function spec(
     table,
     columns,
     insertSchema,
-    serverOnly: new Set([...SERVER_MAINTAINED, ...(extra.serverOnly ?? [])]),
+    serverOnly: new Set([...SERVER_MAINTAINED, ...serverOnly]),
+    serverMaintained: new Set(SERVER_MAINTAINED),
     immutable: new Set(extra.immutable ?? []),
     scope,
   };
@@ -91,7 +96,7 @@ function spec(
 /** Built once at module load; each entry is derived from the Drizzle table (nothing redeclared). */
 export const TABLE_SPECS: ReadonlyMap<string, TableSpec> = new Map(
   [
-    spec('users', users, userInsertSchema, { kind: 'self' }, { serverOnly: ['credits_balance', 'subscription_tier', 'email'] }),
+    spec('users', users, userInsertSchema, { kind: 'self' }),
     spec('projects', projects, projectInsertSchema, { kind: 'owner', column: 'user_id' }, { immutable: ['user_id'] }),
     spec('scenes', scenes, sceneInsertSchema, { kind: 'project' }),
     spec('characters', characters, characterInsertSchema, { kind: 'project' }),

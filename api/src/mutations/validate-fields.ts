@@ -13,12 +13,16 @@ export function isValidOrderKey(key: string): boolean {
   }
 }
 
+/** Clients may not set server-only columns; the server's own writes (generation results) may. */
+export type Writer = 'client' | 'server';
+
 /**
- * Checks every incoming field against the table: known column, client-writable, valid value (db's
- * drizzle-zod validators, incl. JSON columns and vector dimension/finiteness). Returns the parsed values
- * keyed by SQL column name. Throws the first problem as an ApiError.
+ * Checks every incoming field against the table: known column, writable by this writer, valid value
+ * (db's drizzle-zod validators, incl. JSON columns and vector dimension/finiteness). Returns the parsed
+ * values keyed by SQL column name. Throws the first problem as an ApiError.
  */
-export function validateFields(spec: TableSpec, op: MutationOp, fields: Record<string, unknown>): Record<string, unknown> {
+export function validateFields(spec: TableSpec, op: MutationOp, fields: Record<string, unknown>, writer: Writer = 'client'): Record<string, unknown> {
+  const forbidden = writer === 'server' ? spec.serverMaintained : spec.serverOnly;
   const out: Record<string, unknown> = {};
   if (op === 'delete') {
     if (Object.keys(fields).length > 0) throw new ApiError('invalid_body', 'A delete carries no fields', { table: spec.name });
@@ -27,7 +31,7 @@ export function validateFields(spec: TableSpec, op: MutationOp, fields: Record<s
   for (const [name, value] of Object.entries(fields)) {
     const col = spec.columns.get(name);
     if (!col) throw new ApiError('unknown_field', `Unknown field ${spec.name}.${name}`, { table: spec.name, field: name });
-    if (spec.serverOnly.has(name)) {
+    if (forbidden.has(name)) {
       throw new ApiError('forbidden_field', `${spec.name}.${name} is set by the server only`, { table: spec.name, field: name });
     }
     if (value === undefined) continue;

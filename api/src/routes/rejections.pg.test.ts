@@ -45,6 +45,9 @@ describe('per-mutation rejections', () => {
     ['server-only subscription_tier', () => m.update('users', userId, { subscription_tier: 'studio' }, hlcAt(T + 1, 'a')), 'forbidden_field', 403],
     ['server-only updated_at', () => m.update('projects', project, { updated_at: '2000-01-01T00:00:00Z' }, hlcAt(T + 1, 'a')), 'forbidden_field', 403],
     ['server-only field_clocks', () => m.update('projects', project, { field_clocks: {} }, hlcAt(T + 1, 'a')), 'forbidden_field', 403],
+    // A version's result and cost are the generation pipeline's to write (applyMutations writer: 'server').
+    ['server-only scene_versions.cost_usd', () => m.insert('scene_versions', randomUUID(), { scene_id: randomUUID(), project_id: project, version_number: 1, cost_usd: '0.0000' }, hlcAt(T, 'a')), 'forbidden_field', 403],
+    ['server-only scene_versions.video_url', () => m.insert('scene_versions', randomUUID(), { scene_id: randomUUID(), project_id: project, version_number: 1, video_url: 'https://evil.example/x.mp4' }, hlcAt(T, 'a')), 'forbidden_field', 403],
     ['owner change', () => m.update('projects', project, { user_id: randomUUID() }, hlcAt(T + 1, 'a')), 'forbidden_field', 403],
     ['wrong type', () => m.update('projects', project, { title: 42 }, hlcAt(T + 1, 'a')), 'invalid_value', 400],
     ['bad enum', () => m.update('projects', project, { status: 'deleted' }, hlcAt(T + 1, 'a')), 'invalid_value', 400],
