@@ -16,6 +16,8 @@ import { createAuthenticate } from '../auth/authenticate';
 import { ServerClock } from '../clock/server-clock';
 import { createGenerationRoutes } from '../generation/generation-routes';
 import { providersFromEnv } from '../generation/providers-from-env';
+import { startExpirySweeper } from '../vector/expiry-sweeper';
+import { createPgVectorStore } from '../vector/pgvector-store';
 import { createSearchRoutes } from '../vector/search-routes';
 import type { ServerConfig } from './server-config';
 
@@ -68,7 +70,11 @@ export async function startServer({ config, logger = pino({ level: process.env.L
   const clock = new ServerClock({ nodeId: `server-${randomUUID().slice(0, 8)}`, now });
   const apiLogger = logger.child({ component: 'api' });
   const api = createApiApp({ sql, logger: apiLogger, registry, clock, now, auth: { jwtSecret: config.jwtSecret, devMode: config.devMode } });
+  // L2 entries live 90 days; lookups already ignore expired ones, the sweeper reclaims their space hourly.
+  const vectorStore = createPgVectorStore({ sql });
+  const sweeper = startExpirySweeper({ store: vectorStore, now, logger: apiLogger });
   const generation = createGenerationRoutes({
+    vectorStore,
     sql,
     redis,
     logger: apiLogger,
@@ -105,6 +111,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await backups?.stop();
       await generation.drain();
+      sweeper.stop();
       await sync.stop();
       await sql.end({ timeout: 5 });
       redis.disconnect();
