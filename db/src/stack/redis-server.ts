@@ -13,6 +13,8 @@ export interface RedisServerOptions {
 
 export interface RunningRedis {
   url: string;
+  /** The redis-server process, so a later run can reap it if this one dies without stop(). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startRedisServer({ port, dir, persist }: RedisServerOption
     if (await ping(port)) {
       return {
         url: `redis://127.0.0.1:${port}`,
+        pid: child.pid ?? 0,
         stop: () =>
           new Promise<void>((resolve) => {
             if (exited) return resolve();

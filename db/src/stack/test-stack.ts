@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 import { startPostgresCluster, type RunningPostgres } from './postgres-cluster';
 import { startRedisServer, type RunningRedis } from './redis-server';
+import { reapStaleTestStacks, TEST_STACK_PREFIX, writeStackOwner } from './reap-test-stacks';
 
 export interface TestStack {
   postgres: RunningPostgres;
@@ -13,7 +14,9 @@ export interface TestStack {
 
 /** A throwaway Postgres cluster and Redis on free ports in a temp dir, removed by stop(). */
 export async function startTestStack(log: (line: string) => void = () => {}): Promise<TestStack> {
-  const root = mkdtempSync(join(tmpdir(), 'storyforge-test-'));
+  const reaped = await reapStaleTestStacks();
+  if (reaped > 0) log(`removed ${reaped} stale test stack(s) left by killed runs`);
+  const root = mkdtempSync(join(tmpdir(), TEST_STACK_PREFIX));
   // mkdtemp makes it 0700; the cluster inside runs as the postgres user, which must reach it.
   chmodSync(root, 0o755);
   const postgres = await startPostgresCluster({
@@ -23,6 +26,7 @@ export async function startTestStack(log: (line: string) => void = () => {}): Pr
     log,
   });
   const redis = await startRedisServer({ port: await freePort(), dir: join(root, 'redis'), persist: false });
+  writeStackOwner(root, { ownerPid: process.pid, redisPid: redis.pid });
   return {
     postgres,
     redis,
