@@ -58,12 +58,29 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const admin = postgres(adminUrl, { max: 1, ...noticeless });
   try {
-    await admin`select pg_terminate_backend(active_pid) from pg_replication_slots where database = ${name} and active_pid is not null`;
-    await admin`select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = ${name}`;
+    await dropSlots(admin, name);
     await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
   } finally {
     await admin.end({ timeout: 1 });
+  }
+}
+
+// SQLSTATE 55006 object_in_use: the slot's walsender has not exited yet, or a server under test
+// reconnected to it between our terminate and our drop.
+const OBJECT_IN_USE = '55006';
+
+async function dropSlots(admin: postgres.Sql, database: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    // The timeout form waits for the backend to exit (PG 14+), so the drop below normally succeeds.
+    await admin`select pg_terminate_backend(active_pid, 5000) from pg_replication_slots where database = ${database} and active_pid is not null`;
+    try {
+      await admin`select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = ${database}`;
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 
