@@ -1,24 +1,5 @@
 import type { CachedVideo, GenerationParameters } from '../generation/types';
 
-/** One L2 entry: the prompt's embedding plus everything needed to decide and serve a hit. */
-export interface SemanticEntry {
-  id: string;
-  tenantId: string;
-  provider: string;
-  brainId: string | null;
-  embedderId: string;
-  embedderVersion: string;
-  modelVersion: string;
-  prompt: string;
-  normalizedPrompt: string;
-  salientTokens: string[];
-  parameters: GenerationParameters;
-  embedding: Float32Array;
-  result: CachedVideo;
-  createdAt: number;
-  expiresAt: number;
-}
-
 /** The scope an L2 query must match exactly; similarity is ranked inside it. */
 export interface SemanticScope {
   tenantId: string;
@@ -27,6 +8,19 @@ export interface SemanticScope {
   embedderId: string;
   embedderVersion: string;
   modelVersion: string;
+}
+
+/** One L2 entry: the prompt's embedding plus everything needed to decide and serve a hit. */
+export interface SemanticEntry extends SemanticScope {
+  id: string;
+  prompt: string;
+  normalizedPrompt: string;
+  salientTokens: string[];
+  parameters: GenerationParameters;
+  embedding: Float32Array;
+  result: CachedVideo;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface SemanticQuery extends SemanticScope {
