@@ -5,6 +5,7 @@ import { salientMatch } from '../generation/salient-tokens';
 import type { CacheRequest, CachedVideo, GenerationParameters } from '../generation/types';
 import { cosineSimilarity } from '../vector/similarity';
 import type { L2Probe } from './l2-semantic-cache';
+import { createL4Ledger, l4Keys, MICRO_USD, toMicroUsd } from './l4-ledger';
 import type { PredictedPrompt } from './predict-next-prompts';
 
 export const L4_TTL_MS = 24 * 3_600_000;
@@ -24,6 +25,7 @@ export interface L4PredictiveCacheOptions {
   newId?: () => string;
 }
 
+/** One pre-generated video as stored in Redis (JSON). `expiresAt`/`costMicroUsd` are read by the Lua scripts. */
 interface Prediction {
   id: string;
   tenantId: string;
@@ -35,6 +37,7 @@ interface Prediction {
   parameters: GenerationParameters;
   embedding: string;
   video: CachedVideo;
+  costMicroUsd: number;
   createdAt: number;
   expiresAt: number;
 }
@@ -54,18 +57,38 @@ export interface L4Hit {
   predictionId: string;
 }
 
+/** A project's pre-generation accounting, read from Redis at the cache's `now`. */
+export interface L4Stats {
+  made: number;
+  used: number;
+  /** Made, not used, not yet expired: could still be a hit. */
+  pending: number;
+  /** Made and expired without being used (made − used − pending). */
+  wasted: number;
+  madeUsd: number;
+  usedUsd: number;
+  wastedUsd: number;
+  /** Reserved from today's (UTC day of `now`) pre-generation budget. */
+  spentTodayUsd: number;
+}
+
 export interface L4PredictiveCache {
   lookup(req: CacheRequest, probe: L2Probe): Promise<L4Hit | null>;
   /** Pre-generates the confident predictions within budget; returns how many were generated. */
   pregenerate(options: PregenerateOptions): Promise<{ generated: number; spentUsd: number }>;
-  /** Counts expired, never-used predictions of a project as waste and removes them. */
+  /**
+   * Removes a project's expired predictions and returns what became waste since the last sweep (any
+   * process's), for the metrics. The totals live in Redis: see `stats`.
+   */
   sweep(projectId: string): Promise<{ wasted: number; wastedUsd: number }>;
-  stats(projectId: string): Promise<{ made: number; used: number }>;
+  stats(projectId: string): Promise<L4Stats>;
 }
 
 /**
  * L4: per-project predictions in one Redis hash (bounded by the budget, so a lookup reads them all and
- * compares in process). A prediction is used once; the pipeline then writes L1/L2 as for any result.
+ * compares in process) plus a Redis ledger (l4-ledger.ts); the instance holds no state, so a restart or
+ * another server process serves the same predictions and keeps the same books. A prediction is used
+ * once; the pipeline then writes L1/L2 as for any result.
  */
 export function createL4PredictiveCache(options: L4PredictiveCacheOptions): L4PredictiveCache {
   const { redis, keyPrefix, now } = options;
@@ -73,79 +96,89 @@ export function createL4PredictiveCache(options: L4PredictiveCacheOptions): L4Pr
   const threshold = options.threshold ?? 0.95;
   const tolerance = options.parameterTolerance ?? 0.1;
   const bar = options.confidenceBar ?? 0.4;
-  const budget = options.dailyBudgetUsd ?? 2;
+  const budgetMicroUsd = toMicroUsd(options.dailyBudgetUsd ?? 2);
   const newId = options.newId ?? randomUUID;
-  const predKey = (projectId: string): string => `${keyPrefix}l4:${projectId}`;
-  const statsKey = (projectId: string): string => `${keyPrefix}l4stats:${projectId}`;
-  const spendKey = (projectId: string, t: number): string => `${keyPrefix}l4spend:${projectId}:${Math.floor(t / 86_400_000)}`;
-
-  async function sweep(projectId: string): Promise<{ wasted: number; wastedUsd: number }> {
-    const all = await redis.hgetall(predKey(projectId));
-    const t = now();
-    const dead = Object.entries(all).filter(([, json]) => (JSON.parse(json) as Prediction).expiresAt <= t);
-    if (dead.length === 0) return { wasted: 0, wastedUsd: 0 };
-    await redis.hdel(predKey(projectId), ...dead.map(([id]) => id));
-    const wastedUsd = dead.reduce((s, [, json]) => s + (JSON.parse(json) as Prediction).video.costUsd, 0);
-    return { wasted: dead.length, wastedUsd };
-  }
+  const ledger = createL4Ledger(redis);
 
   return {
-    sweep,
+    async sweep(projectId) {
+      const w = await ledger.sweep(l4Keys(keyPrefix, projectId), now());
+      return { wasted: w.wasted, wastedUsd: w.wastedMicroUsd / MICRO_USD };
+    },
     async stats(projectId) {
-      const s = await redis.hmget(statsKey(projectId), 'made', 'used');
-      return { made: Number(s[0] ?? 0), used: Number(s[1] ?? 0) };
+      const keys = l4Keys(keyPrefix, projectId);
+      const t = now();
+      const [counts, stored, spent] = await Promise.all([ledger.counts(keys), ledger.predictions(keys), ledger.spent(keys, t)]);
+      const live = stored.map((json) => JSON.parse(json) as Prediction).filter((p) => p.expiresAt > t);
+      const pendingMicroUsd = live.reduce((s, p) => s + p.costMicroUsd, 0);
+      return {
+        made: counts.made,
+        used: counts.used,
+        pending: live.length,
+        wasted: counts.made - counts.used - live.length,
+        madeUsd: counts.madeMicroUsd / MICRO_USD,
+        usedUsd: counts.usedMicroUsd / MICRO_USD,
+        wastedUsd: (counts.madeMicroUsd - counts.usedMicroUsd - pendingMicroUsd) / MICRO_USD,
+        spentTodayUsd: spent / MICRO_USD,
+      };
     },
     async lookup(req, probe) {
-      const all = await redis.hgetall(predKey(req.projectId));
+      const keys = l4Keys(keyPrefix, req.projectId);
       const t = now();
-      let best: { p: Prediction; similarity: number } | null = null;
-      for (const json of Object.values(all)) {
+      const candidates: Array<{ p: Prediction; similarity: number }> = [];
+      for (const json of await ledger.predictions(keys)) {
         const p = JSON.parse(json) as Prediction;
         if (p.expiresAt <= t || p.tenantId !== req.tenantId || p.provider !== req.parameters.model_provider) continue;
         if (p.brainId !== req.brainId || p.modelVersion !== req.modelVersion) continue;
         if (!salientMatch(p.salientTokens, probe.salientTokens) || !parametersClose(p.parameters, req.parameters, tolerance)) continue;
         const similarity = cosineSimilarity(decode(p.embedding), probe.embedding);
-        if (similarity >= threshold && (best === null || similarity > best.similarity)) best = { p, similarity };
+        if (similarity >= threshold) candidates.push({ p, similarity });
       }
-      if (best === null) return null;
-      // HDEL returns 0 if a concurrent request already took it: then it is not ours to serve twice-counted.
-      const removed = await redis.hdel(predKey(req.projectId), best.p.id);
-      if (removed === 0) return null;
-      await redis.hincrby(statsKey(req.projectId), 'used', 1);
-      return { video: best.p.video, similarity: best.similarity, predictionId: best.p.id };
+      // Best first; if a concurrent request took one, the next best may still serve this one.
+      for (const c of candidates.sort((a, b) => b.similarity - a.similarity)) {
+        if (await ledger.take(keys, c.p.id)) return { video: c.p.video, similarity: c.similarity, predictionId: c.p.id };
+      }
+      return null;
     },
     async pregenerate({ request, predictions, probe, fullCostUsd, generate }) {
+      const keys = l4Keys(keyPrefix, request.projectId);
+      const reserveMicroUsd = toMicroUsd(fullCostUsd);
       let generated = 0;
       let spentUsd = 0;
       for (const prediction of predictions) {
         if (prediction.confidence < bar) continue;
         const t = now();
-        // Reserve the budget first (atomic), give it back if over: concurrent requests cannot overspend.
-        const spent = Number(await redis.incrbyfloat(spendKey(request.projectId, t), fullCostUsd));
-        if (spent > budget + 1e-9) {
-          await redis.incrbyfloat(spendKey(request.projectId, t), -fullCostUsd);
-          break;
+        // Reserve first (atomic check-and-add in Redis): concurrent requests and processes cannot overspend.
+        if (!(await ledger.reserve(keys, t, reserveMicroUsd, budgetMicroUsd))) break;
+        let entry: Prediction;
+        try {
+          const p = await probe(prediction.prompt);
+          const video = await generate(prediction);
+          entry = {
+            id: newId(),
+            tenantId: request.tenantId,
+            provider: request.parameters.model_provider,
+            brainId: request.brainId,
+            modelVersion: request.modelVersion,
+            prompt: prediction.prompt,
+            salientTokens: p.salientTokens,
+            parameters: request.parameters,
+            embedding: encode(p.embedding),
+            video,
+            costMicroUsd: toMicroUsd(video.costUsd),
+            createdAt: t,
+            expiresAt: t + ttlMs,
+          };
+        } catch (error) {
+          // Nothing was made: give the reservation back so a provider failure does not eat the budget.
+          await ledger.refund(keys, t, reserveMicroUsd);
+          throw error;
         }
-        await redis.pexpire(spendKey(request.projectId, t), 2 * 86_400_000);
-        const p = await probe(prediction.prompt);
-        const video = await generate(prediction);
-        const entry: Prediction = {
-          id: newId(),
-          tenantId: request.tenantId,
-          provider: request.parameters.model_provider,
-          brainId: request.brainId,
-          modelVersion: request.modelVersion,
-          prompt: prediction.prompt,
-          salientTokens: p.salientTokens,
-          parameters: request.parameters,
-          embedding: encode(p.embedding),
-          video,
-          createdAt: t,
-          expiresAt: t + ttlMs,
-        };
-        await redis.multi().hset(predKey(request.projectId), entry.id, JSON.stringify(entry)).pexpire(predKey(request.projectId), ttlMs * 2).hincrby(statsKey(request.projectId), 'made', 1).exec();
+        // The hash outlives its newest prediction by a day so a sweep can still see it expire; if no
+        // sweep comes, Redis drops it and the ledger still counts those predictions as waste.
+        await ledger.record(keys, entry.id, JSON.stringify(entry), entry.costMicroUsd, ttlMs * 2);
         generated++;
-        spentUsd += video.costUsd;
+        spentUsd += entry.video.costUsd;
       }
       return { generated, spentUsd };
     },
