@@ -7,6 +7,8 @@ export interface OracleResult {
   hitRate: number;
   /** Full renders the perfect cache still pays for. */
   renders: number;
+  /** Ids of the requests it serves from cache. */
+  hitIds: Set<string>;
 }
 
 /** What makes two requests "the same video": the generator's truth, or (no truth) the exact L1 key. */
@@ -21,15 +23,16 @@ export function truthKey(req: TraceRequest, modelVersion: string): string {
  */
 export function runOracle(trace: readonly TraceRequest[], options: { ttlMs: number; modelVersion: string }): OracleResult {
   const renderedAt = new Map<string, number>();
-  let hits = 0;
+  const hitIds = new Set<string>();
   for (const req of trace) {
     const key = truthKey(req, options.modelVersion);
     const last = renderedAt.get(key);
     if (req.regenerate !== true && last !== undefined && req.at - last < options.ttlMs) {
-      hits++;
+      hitIds.add(req.id);
       continue;
     }
     renderedAt.set(key, req.at);
   }
-  return { hits, requests: trace.length, hitRate: trace.length === 0 ? 0 : hits / trace.length, renders: trace.length - hits };
+  const hits = hitIds.size;
+  return { hits, requests: trace.length, hitRate: trace.length === 0 ? 0 : hits / trace.length, renders: trace.length - hits, hitIds };
 }

@@ -10,13 +10,16 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGenerationCache } from '../../src/cache/build-generation-cache';
-import { L2_TTL_MS } from '../../src/cache/l2-semantic-cache';
+import { L2_DEFAULT_TOP_K, L2_PARAMETER_TOLERANCE, L2_TTL_MS } from '../../src/cache/l2-semantic-cache';
 import { createSimulatedProvider } from '../../src/generation/simulated-provider';
+import type { Layer } from '../../src/generation/types';
 import { createLocalMediaStore } from '../../src/media/local-media-store';
+import { createHashingEmbedder } from '../../src/vector/hashing-embedder';
 import { createMemoryVectorStore } from '../../src/vector/memory-vector-store';
 import type { VectorStore } from '../../src/vector/vector-store';
 import { machine, percentile, startBenchEnv, type BenchEnv } from './bench-env';
 import { runLatencyBenches } from './latency';
+import { analyseMisses, formatMissAnalysis } from './miss-analysis';
 import { runOracle, type OracleResult } from './oracle';
 import { replayTrace, type ReplaySummary } from './replay';
 import { generateTrace } from './trace-generator';
@@ -132,12 +135,16 @@ async function replays(env: BenchEnv, trace: TraceRequest[], oracle: OracleResul
     const { createPgVectorStore } = await import('../../src/vector/pgvector-store');
     const threshold = Number(args.threshold);
     const out = args.out === undefined ? null : createWriteStream(args.out);
+    const layers = new Map<string, Layer>();
     log(`\n## Full replay: L1 Redis, L2 pgvector (HNSW), L3 Postgres + disk, L4 Redis; L2 threshold ${threshold}`);
     const main = await freshReplay(env, trace, {
       threshold,
       store: createPgVectorStore({ sql: env.sql }),
       tag: 'main',
-      ...(out === null ? {} : { onDecision: (d: TraceDecision) => void out.write(`${JSON.stringify(d)}\n`) }),
+      onDecision: (d: TraceDecision) => {
+        layers.set(d.id, d.layer);
+        if (out !== null) out.write(`${JSON.stringify(d)}\n`);
+      },
     });
     if (out !== null) await new Promise<void>((resolve) => out.end(resolve));
     for (const [k, v] of Object.entries(describe(main.summary, oracle))) log(`  ${k.padEnd(34)} ${v}`);
@@ -153,6 +160,13 @@ async function replays(env: BenchEnv, trace: TraceRequest[], oracle: OracleResul
     log(`  false hits ≤ 1 % of hits                ${pct(hits === 0 ? 0 : falseHits / hits)} ${falseHits <= 0.01 * hits ? 'PASS' : 'FAIL'}`);
     log(`  seed: hit rate > 30 % (> 40 % beta)     ${pct(hits / s.requests)}`);
     log(`  seed: inference cost −50 %              ${pct(saving)}`);
+
+    log('\n## Miss analysis (why the cache rendered what the oracle serves; judged against the trace truth)');
+    const analysis = await analyseMisses({
+      trace, layers, oracleHits: oracle.hitIds, embedder: createHashingEmbedder(), threshold,
+      tolerance: L2_PARAMETER_TOLERANCE, topK: L2_DEFAULT_TOP_K, ttlMs: L2_TTL_MS, modelVersion: MODEL_VERSION,
+    });
+    for (const line of formatMissAnalysis(analysis, trace.length)) log(line);
 
     log('\n## L2 threshold sweep (same trace; L2 on the exact in-memory store so each run is a fresh cache, everything else as above)');
     log('  threshold  hit rate  L2 hits  false hits/hits  cost saving  vs oracle (hits, saving)');

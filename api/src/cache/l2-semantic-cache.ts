@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalizePrompt, parametersClose } from '../generation/canonical-request';
-import { salientMatch } from '../generation/salient-tokens';
+import { salientCompatible } from '../generation/salient-tokens';
 import type { CacheRequest, CachedVideo } from '../generation/types';
 import type { Embedder } from '../vector/embedder';
 import type { SemanticScope, VectorStore } from '../vector/vector-store';
@@ -9,6 +9,8 @@ export const L2_TTL_MS = 90 * 86_400_000;
 export const L2_DEFAULT_THRESHOLD = 0.95;
 /** Max difference per −1..1 knob for "the same settings" (the slider's noise, not a new intent). */
 export const L2_PARAMETER_TOLERANCE = 0.1;
+/** Candidates past the threshold that the salient and parameter checks examine. */
+export const L2_DEFAULT_TOP_K = 5;
 
 export interface L2SemanticCacheOptions {
   store: VectorStore;
@@ -18,7 +20,7 @@ export interface L2SemanticCacheOptions {
   /** Cosine similarity needed for a hit (one scale for every store). Default 0.95. */
   threshold?: number;
   parameterTolerance?: number;
-  /** Candidates examined past the threshold for salient/parameter checks. Default 5. */
+  /** Candidates examined past the threshold for salient/parameter checks. Default L2_DEFAULT_TOP_K. */
   topK?: number;
   newId?: () => string;
 }
@@ -51,7 +53,7 @@ export function createL2SemanticCache(options: L2SemanticCacheOptions): L2Semant
   const ttlMs = options.ttlMs ?? L2_TTL_MS;
   const threshold = options.threshold ?? L2_DEFAULT_THRESHOLD;
   const tolerance = options.parameterTolerance ?? L2_PARAMETER_TOLERANCE;
-  const topK = options.topK ?? 5;
+  const topK = options.topK ?? L2_DEFAULT_TOP_K;
   const newId = options.newId ?? randomUUID;
   const scope = (req: CacheRequest): SemanticScope => ({
     tenantId: req.tenantId,
@@ -66,8 +68,9 @@ export function createL2SemanticCache(options: L2SemanticCacheOptions): L2Semant
     scope,
     async lookup(req, probe) {
       const matches = await store.query({ ...scope(req), embedding: probe.embedding, topK, now: now(), minSimilarity: threshold });
+      const asked = { salientTokens: probe.salientTokens, normalizedPrompt: normalizePrompt(req.prompt) };
       for (const m of matches) {
-        if (!salientMatch(m.entry.salientTokens, probe.salientTokens)) continue;
+        if (!salientCompatible(m.entry, asked)) continue;
         if (!parametersClose(m.entry.parameters, req.parameters, tolerance)) continue;
         return { video: m.entry.result, similarity: m.similarity, entryId: m.entry.id, expiresAt: m.entry.expiresAt };
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { salientMatch, salientTokens } from './salient-tokens';
+import { normalizePrompt } from './canonical-request';
+import { salientCompatible, salientMatch, salientTokens } from './salient-tokens';
 
 describe('salient tokens', () => {
   it.each([
@@ -24,5 +25,30 @@ describe('salient tokens', () => {
     expect(salientMatch(a, salientTokens('a blue car parked on a street at night, no rain'))).toBe(false);
     expect(salientMatch(a, salientTokens('a red car parked on a street at night, rain'))).toBe(false);
     expect(salientMatch(a, salientTokens('two red cars parked on a street at night, no rain'))).toBe(false);
+  });
+
+  describe('salientCompatible (L2: tenant scope, names found per project)', () => {
+    const side = (prompt: string, characterNames: string[] = []) => ({ salientTokens: salientTokens(prompt, { characterNames }), normalizedPrompt: normalizePrompt(prompt) });
+    const prompt = 'cinematic shot: Theo watches as a red car drives past the station';
+
+    it('the same prompt asked in a project that does not list the character still matches', () => {
+      // After "shot:" Theo is at a sentence start: only the project list finds the name.
+      const there = side(prompt, ['Theo', 'Mara']);
+      const elsewhere = side(prompt, ['Vera', 'Ruth']);
+      expect(there.salientTokens).toEqual(['color:red', 'name:theo']);
+      expect(elsewhere.salientTokens).toEqual(['color:red']);
+      expect(salientMatch(there.salientTokens, elsewhere.salientTokens)).toBe(false);
+      expect(salientCompatible(there, elsewhere)).toBe(true);
+      expect(salientCompatible(elsewhere, there)).toBe(true);
+    });
+
+    it('a name the other prompt does not contain, a swapped name or any other difference still rejects', () => {
+      const theo = side(prompt, ['Theo', 'Mara']);
+      expect(salientCompatible(theo, side('cinematic shot: a red car drives past the station'))).toBe(false);
+      expect(salientCompatible(theo, side('cinematic shot: Mara watches as a red car drives past the station', ['Theo', 'Mara']))).toBe(false);
+      expect(salientCompatible(theo, side('cinematic shot: Mara watches as a red car drives past the station', ['Vera']))).toBe(false);
+      expect(salientCompatible(theo, side('cinematic shot: Theo watches as a blue car drives past the station', ['Vera']))).toBe(false);
+      expect(salientCompatible(theo, side('cinematic shot: Theo watches as two red cars drive past the station', ['Vera']))).toBe(false);
+    });
   });
 });

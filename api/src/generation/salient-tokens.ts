@@ -73,3 +73,24 @@ function singular(word: string): string {
 export function salientMatch(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
 }
+
+/** One side of an L2 salient comparison: its tokens and its prompt as normalizePrompt returns it. */
+export interface SalientSide {
+  salientTokens: readonly string[];
+  normalizedPrompt: string;
+}
+
+/**
+ * L2's salient check. Everything but names must be equal. A name is found either by capitalisation
+ * mid-sentence or through the project's character list; L2 is scoped per tenant, not per project, so
+ * the same prompt asked in another project of the user ("Theo watches…" where Theo is not one of that
+ * project's characters, at a sentence start) carries no `name:theo`. So a name present on one side
+ * only still matches when the other side's prompt contains that word; a different name does not.
+ */
+export function salientCompatible(a: SalientSide, b: SalientSide): boolean {
+  if (salientMatch(a.salientTokens, b.salientTokens)) return true;
+  const isName = (t: string): boolean => t.startsWith('name:');
+  if (!salientMatch(a.salientTokens.filter((t) => !isName(t)), b.salientTokens.filter((t) => !isName(t)))) return false;
+  const mentions = (side: SalientSide, token: string): boolean => side.salientTokens.includes(token) || ` ${side.normalizedPrompt} `.includes(` ${token.slice(5)} `);
+  return a.salientTokens.filter(isName).every((t) => mentions(b, t)) && b.salientTokens.filter(isName).every((t) => mentions(a, t));
+}
