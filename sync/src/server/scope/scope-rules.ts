@@ -12,6 +12,8 @@ export interface UserScope extends SqlFragment {
   matches(row: ScopeRow): boolean;
   /** Routing keys (`column = value` every visible row satisfies), as the where compiler produces them. */
   equalities: ReadonlyArray<WhereEquality>;
+  /** Columns `matches` reads (a schema change to one of them rotates the shapes it scopes). */
+  referencedColumns: ReadonlySet<string>;
 }
 
 export interface ScopeRuleContext {
@@ -49,12 +51,14 @@ export function scopeRule(scope: SyncScope, ctx: ScopeRuleContext): UserScope {
         ...fragment((p) => `${col} = ${p}`),
         matches: (row) => row[scope.column] === userId,
         equalities: [{ column: scope.column, value: userId }],
+        referencedColumns: new Set([scope.column]),
       };
     case 'project':
       return {
         ...fragment((p) => `${col} IN (SELECT "id" FROM ${ctx.projectsTable} WHERE ${ctx.projectOwnerColumn} = ${p})`),
         matches: (row) => ctx.owners.ownerOf(row[scope.column]) === userId,
         equalities: [],
+        referencedColumns: new Set([scope.column]),
       };
     case 'owner-or-public': {
       const pub = quoteIdent(scope.publicColumn);
@@ -65,10 +69,11 @@ export function scopeRule(scope: SyncScope, ctx: ScopeRuleContext): UserScope {
           return owner === userId || owner == null || row[scope.publicColumn] === 't';
         },
         equalities: [],
+        referencedColumns: new Set([scope.column, scope.publicColumn]),
       };
     }
   }
 }
 
 /** Matches nothing: for a caller id that is not a uuid (no row can belong to it). */
-export const NOTHING: UserScope = { sql: 'FALSE', sqlParams: [], sqlAt: () => 'FALSE', matches: () => false, equalities: [] };
+export const NOTHING: UserScope = { sql: 'FALSE', sqlParams: [], sqlAt: () => 'FALSE', matches: () => false, equalities: [], referencedColumns: new Set() };

@@ -12,11 +12,22 @@ export interface RowFilter {
   /** SQL boolean expression with `$1…$n` placeholders for `sqlParams`; null = no restriction. */
   sql: string | null;
   sqlParams: unknown[];
+  /**
+   * The same expression with its placeholders numbered from `$first` (null = no restriction). Filters are
+   * combined by rendering each at its offset, never by rewriting SQL text: a quoted identifier such as
+   * `"a$1"` must come out unchanged.
+   */
+  sqlAt(first: number): string | null;
   /** Conjunctive `column = value` constraints (value in Postgres text output form). */
   equalities: ReadonlyArray<{ column: string; value: string }>;
+  /**
+   * Columns `matches` reads. A schema change to one of them makes the shape unservable (it is rotated);
+   * undefined = unknown, so any change to an existing column counts.
+   */
+  referencedColumns?: ReadonlySet<string> | undefined;
 }
 
-export const MATCH_ALL: RowFilter = { matches: () => true, sql: null, sqlParams: [], equalities: [] };
+export const MATCH_ALL: RowFilter = { matches: () => true, sql: null, sqlParams: [], sqlAt: () => null, equalities: [], referencedColumns: new Set() };
 
 export interface CompileWhereInput {
   where: string;
@@ -32,18 +43,23 @@ export const rejectAnyWhere: CompileWhere = () => {
   throw invalidParam(WHERE_PARAM, 'where clauses are not supported by this server build');
 };
 
-/** Conjunction of two filters; `b`'s placeholders are renumbered after `a`'s. */
+/** Conjunction of two filters: `b` is rendered with its placeholders numbered after `a`'s. */
 export function andFilters(a: RowFilter, b: RowFilter): RowFilter {
-  if (a.sql === null && a.equalities.length === 0 && a === MATCH_ALL) return b;
+  if (a === MATCH_ALL) return b;
   if (b === MATCH_ALL) return a;
-  const shift = a.sqlParams.length;
-  // Fragments come from our own compilers, which never inline `$` outside placeholders.
-  const bSql = b.sql === null ? null : b.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + shift}`);
-  const sql = a.sql === null ? bSql : bSql === null ? a.sql : `(${a.sql}) and (${bSql})`;
+  const sqlAt = (first: number): string | null => {
+    const aSql = a.sqlAt(first);
+    const bSql = b.sqlAt(first + a.sqlParams.length);
+    return aSql === null ? bSql : bSql === null ? aSql : `(${aSql}) and (${bSql})`;
+  };
+  const ra = a.referencedColumns;
+  const rb = b.referencedColumns;
   return {
     matches: (row) => a.matches(row) && b.matches(row),
-    sql,
+    sql: sqlAt(1),
     sqlParams: [...a.sqlParams, ...b.sqlParams],
+    sqlAt,
     equalities: [...a.equalities, ...b.equalities],
+    referencedColumns: ra === undefined || rb === undefined ? undefined : new Set([...ra, ...rb]),
   };
 }
