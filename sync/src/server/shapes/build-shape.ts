@@ -12,6 +12,8 @@ export interface BuiltShape {
   table: TableInfo;
   selected: ColumnInfo[];
   filter: RowFilter;
+  /** The scope's column allowlist (null = all columns): decides what a select-all shape picks up later. */
+  visibleColumns: ReadonlySet<string> | null;
 }
 
 export interface BuildShapeOptions {
@@ -24,12 +26,16 @@ export interface BuildShapeOptions {
 export async function buildShape({ def, table, compileWhere, scope }: BuildShapeOptions): Promise<BuiltShape> {
   let allowed: ReadonlyMap<string, ColumnInfo> = table.columns;
   let scopeFilter: RowFilter = MATCH_ALL;
+  let visibleColumns: ReadonlySet<string> | null = null;
   if (def.userId !== null && scope !== undefined) {
     const s = await scope.scopeFor({ userId: def.userId, table });
     if (s === null) throw invalidParam(TABLE_PARAM, `Table ${qualifiedName(table)} is not available`, 'unknown_table');
     scopeFilter = s.filter;
     const visible = s.columns;
-    if (visible !== undefined) allowed = new Map([...table.columns].filter(([name]) => visible.has(name)));
+    if (visible !== undefined) {
+      visibleColumns = visible;
+      allowed = new Map([...table.columns].filter(([name]) => visible.has(name)));
+    }
   }
   let selected: ColumnInfo[];
   if (def.columns === null) {
@@ -45,5 +51,5 @@ export async function buildShape({ def, table, compileWhere, scope }: BuildShape
     selected = [...allowed.values()].filter((c) => wanted.has(c.name));
   }
   const whereFilter = def.where === null ? MATCH_ALL : compileWhere({ where: def.where, params: def.params, columns: allowed });
-  return { table, selected, filter: andFilters(whereFilter, scopeFilter) };
+  return { table, selected, filter: andFilters(whereFilter, scopeFilter), visibleColumns };
 }

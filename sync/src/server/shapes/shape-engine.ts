@@ -16,6 +16,7 @@ import type { CompileWhere } from './row-filter';
 import type { ScopePolicy } from './scope-policy';
 import { definitionKey, type ShapeDefinition } from './shape-definition';
 import { wake, type ShapeRuntime } from './shape-runtime';
+import { relationChangeReason } from './relation-change';
 import { RoutingIndex } from './routing-index';
 import { takeSnapshot } from './take-snapshot';
 import { tupleToRow } from './tuple-row';
@@ -148,7 +149,8 @@ export class ShapeEngine {
 
   #runtime(handle: string, defKey: string, def: ShapeDefinition, built: Awaited<ReturnType<typeof buildShape>>, schemaJson: string): ShapeRuntime {
     return {
-      handle, publicHandle: handle, handles: new Map([[handle, 0]]), defKey, def, table: built.table, selected: built.selected, filter: built.filter, schemaJson,
+      handle, publicHandle: handle, handles: new Map([[handle, 0]]), defKey, def, table: built.table, selected: built.selected,
+      visibleColumns: built.visibleColumns, filter: built.filter, schemaJson,
       keyPrefix: `${quoteIdent(built.table.schema)}.${quoteIdent(built.table.name)}/`,
       state: 'snapshotting', pageCount: 0, snapshotEnd: '', snapshotError: undefined, visibility: null,
       captured: [], lastLsn: 0, logCount: 0, waiters: new Set(),
@@ -212,13 +214,14 @@ export class ShapeEngine {
       return;
     }
     this.#cursor = txn.commitLsn;
+    // A new table definition rotates the shapes it changes (409 → clients refetch with the new schema).
+    // pgoutput sends it with the first change after the DDL, so rotation happens then, not at the ALTER.
     for (const rel of txn.relations) {
       for (const shape of this.#index.shapesOf(rel.relationId)) {
-        const byName = new Map(rel.columns.map((c) => [c.name, c.typeOid]));
-        if (shape.selected.some((c) => byName.get(c.name) !== c.typeOid)) {
-          this.#o.log.warn({ handle: shape.handle }, 'table definition changed; rotating shape');
-          this.retire(shape);
-        }
+        const reason = relationChangeReason(shape, rel);
+        if (reason === null) continue;
+        this.#o.log.warn({ handle: shape.handle, table: `${rel.schema}.${rel.name}`, reason }, 'table definition changed; rotating shape');
+        this.retire(shape);
       }
     }
     for (const rel of txn.truncated) for (const shape of this.#index.shapesOf(rel.relationId)) this.retire(shape);

@@ -20,6 +20,8 @@ export interface ShapeRuntime {
   table: TableInfo;
   /** Selected columns in table order (always includes the primary key). */
   selected: readonly ColumnInfo[];
+  /** Auth mode: the column allowlist the shape was built with (null = every column of the table). */
+  visibleColumns: ReadonlySet<string> | null;
   filter: RowFilter;
   /** `electric-schema` header value. */
   schemaJson: string;
