@@ -72,6 +72,8 @@ export function createL2SemanticCache(options: L2SemanticCacheOptions): L2Semant
       for (const m of matches) {
         if (!salientCompatible(m.entry, asked)) continue;
         if (!parametersClose(m.entry.parameters, req.parameters, tolerance)) continue;
+        // Bookkeeping (hit_count, last_hit_at) is what an operator prunes and sizes the cache by.
+        await store.recordHit(req.tenantId, m.entry.id, now());
         return { video: m.entry.result, similarity: m.similarity, entryId: m.entry.id, expiresAt: m.entry.expiresAt };
       }
       return null;

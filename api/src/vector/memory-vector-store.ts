@@ -1,5 +1,5 @@
 import { cosineSimilarity } from './similarity';
-import type { SemanticEntry, SemanticMatch, VectorStore } from './vector-store';
+import type { SemanticMatch, StoredSemanticEntry, VectorStore } from './vector-store';
 
 /**
  * Exact (brute-force) in-process store. Not for production (not durable, not shared between
@@ -7,8 +7,8 @@ import type { SemanticEntry, SemanticMatch, VectorStore } from './vector-store';
  * sweep replay a trace many times quickly with identical semantics (it passes the same contract).
  */
 export function createMemoryVectorStore(): VectorStore {
-  const tenants = new Map<string, Map<string, SemanticEntry>>();
-  const of = (tenantId: string): Map<string, SemanticEntry> => {
+  const tenants = new Map<string, Map<string, StoredSemanticEntry>>();
+  const of = (tenantId: string): Map<string, StoredSemanticEntry> => {
     let m = tenants.get(tenantId);
     if (m === undefined) tenants.set(tenantId, (m = new Map()));
     return m;
@@ -16,7 +16,11 @@ export function createMemoryVectorStore(): VectorStore {
   return {
     name: 'memory',
     async upsert(entries) {
-      for (const e of entries) of(e.tenantId).set(e.id, { ...e, embedding: Float32Array.from(e.embedding) });
+      for (const e of entries) {
+        // Replacing an entry keeps its bookkeeping, as pgvector's ON CONFLICT update does.
+        const before = of(e.tenantId).get(e.id);
+        of(e.tenantId).set(e.id, { ...e, embedding: Float32Array.from(e.embedding), hitCount: before?.hitCount ?? 0, lastHitAt: before?.lastHitAt ?? null });
+      }
     },
     async query(q) {
       const out: SemanticMatch[] = [];
@@ -33,6 +37,12 @@ export function createMemoryVectorStore(): VectorStore {
         const e = of(tenantId).get(id);
         return e === undefined ? [] : [e];
       });
+    },
+    async recordHit(tenantId, id, at) {
+      const e = of(tenantId).get(id);
+      if (e === undefined) return;
+      e.hitCount++;
+      e.lastHitAt = Math.max(e.lastHitAt ?? at, at);
     },
     async delete(tenantId, ids) {
       for (const id of ids) of(tenantId).delete(id);

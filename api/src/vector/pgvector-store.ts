@@ -2,7 +2,7 @@ import type { SemanticCacheResult } from '@storyforge/db';
 import type postgres from 'postgres';
 import type { CachedVideo, GenerationParameters } from '../generation/types';
 import { fromPgVector, similarityFromPgDistance, toPgVector } from './similarity';
-import type { SemanticEntry, SemanticMatch, SemanticQuery, VectorStore } from './vector-store';
+import type { SemanticMatch, SemanticQuery, StoredSemanticEntry, VectorStore } from './vector-store';
 
 export interface PgVectorStoreOptions {
   sql: postgres.Sql;
@@ -16,7 +16,7 @@ export interface PgVectorStoreOptions {
 
 const SELECT_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
   normalized_prompt, salient_tokens, parameters, result, source_request_id, extract(epoch from created_at) * 1000 as created_ms,
-  extract(epoch from expires_at) * 1000 as expires_ms`;
+  extract(epoch from expires_at) * 1000 as expires_ms, hit_count, extract(epoch from last_hit_at) * 1000 as last_hit_ms`;
 
 interface Row {
   id: string;
@@ -34,11 +34,13 @@ interface Row {
   source_request_id: string | null;
   created_ms: string;
   expires_ms: string;
+  hit_count: number;
+  last_hit_ms: string | null;
   embedding?: string | undefined;
   distance?: number;
 }
 
-function toEntry(row: Row): SemanticEntry {
+function toEntry(row: Row): StoredSemanticEntry {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -55,6 +57,8 @@ function toEntry(row: Row): SemanticEntry {
     result: fromResultJson(row.result, row.source_request_id ?? ''),
     createdAt: Math.round(Number(row.created_ms)),
     expiresAt: Math.round(Number(row.expires_ms)),
+    hitCount: row.hit_count,
+    lastHitAt: row.last_hit_ms === null ? null : Math.round(Number(row.last_hit_ms)),
   };
 }
 
@@ -172,6 +176,12 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
         [tenantId, ids as string[]],
       );
       return rows.map(toEntry);
+    },
+    async recordHit(tenantId, id, at) {
+      // greatest() skips a NULL last_hit_at, so the first hit sets it and a late hit never moves it back.
+      await sql`update semantic_cache_entries set hit_count = hit_count + 1,
+                  last_hit_at = greatest(last_hit_at, ${new Date(at).toISOString()}::timestamptz)
+                where tenant_id = ${tenantId} and id = ${id}`;
     },
     async delete(tenantId, ids) {
       if (ids.length === 0) return;

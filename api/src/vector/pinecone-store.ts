@@ -1,7 +1,7 @@
 import type { Index, RecordMetadata } from '@pinecone-database/pinecone';
 import type { CachedVideo, GenerationParameters } from '../generation/types';
 import { similarityFromPineconeScore } from './similarity';
-import type { SemanticEntry, SemanticMatch, SemanticQuery, VectorStore } from './vector-store';
+import type { SemanticEntry, SemanticMatch, SemanticQuery, StoredSemanticEntry, VectorStore } from './vector-store';
 
 export interface PineconeStoreOptions {
   /** `new Pinecone({ apiKey }).index({ host })` — an index created with metric "cosine". */
@@ -65,6 +65,15 @@ export function createPineconeStore(options: PineconeStoreOptions): VectorStore 
         .filter((r) => r.metadata !== undefined)
         .map((r) => fromMetadata(r.id, tenantId, r.metadata as RecordMetadata, Float32Array.from(r.values ?? [])));
     },
+    async recordHit(tenantId, id, at) {
+      // Pinecone has no atomic increment: read the count, write count + 1 (a metadata-only update). Two
+      // hits of one entry at the same instant may count once; the bookkeeping is advisory, not billing.
+      const ns = index.namespace(tenantId);
+      const m = (await ns.fetch({ ids: [id] })).records[id]?.metadata;
+      if (m === undefined) return;
+      const { hitCount, lastHitAt } = bookkeeping(m);
+      await ns.update({ id, metadata: { hitCount: hitCount + 1, lastHitAt: Math.max(lastHitAt ?? at, at) } });
+    },
     async delete(tenantId, ids) {
       if (ids.length === 0) return;
       await index.namespace(tenantId).deleteMany({ ids: [...ids] });
@@ -107,8 +116,14 @@ function toMetadata(e: SemanticEntry): RecordMetadata {
   };
 }
 
-function fromMetadata(id: string, tenantId: string, m: RecordMetadata, embedding: Float32Array): SemanticEntry {
+/** Hit bookkeeping lives in metadata too, absent until the first hit (metadata cannot hold null). */
+function bookkeeping(m: RecordMetadata): { hitCount: number; lastHitAt: number | null } {
+  return { hitCount: typeof m.hitCount === 'number' ? m.hitCount : 0, lastHitAt: typeof m.lastHitAt === 'number' ? m.lastHitAt : null };
+}
+
+function fromMetadata(id: string, tenantId: string, m: RecordMetadata, embedding: Float32Array): StoredSemanticEntry {
   return {
+    ...bookkeeping(m),
     id,
     tenantId,
     provider: String(m.provider),

@@ -84,5 +84,25 @@ export function vectorStoreContract(name: string, getStore: () => VectorStore): 
       expect(await store.count(tenantId)).toBe(200);
       expect(await store.fetch(tenantId, [first.id])).toEqual([]);
     });
+
+    it('records hits: count and latest hit time, per tenant, unknown ids ignored', async () => {
+      const store = getStore();
+      const tenantId = randomUUID();
+      const hit = makeEntry({ tenantId });
+      const untouched = makeEntry({ tenantId });
+      await store.upsert([hit, untouched]);
+      expect((await store.fetch(tenantId, [hit.id]))[0]).toMatchObject({ hitCount: 0, lastHitAt: null });
+      await store.recordHit(tenantId, hit.id, NOW + 5000);
+      // Out of order (a slower concurrent request): the count grows, the last hit stays the latest.
+      await store.recordHit(tenantId, hit.id, NOW + 3000);
+      await store.recordHit(randomUUID(), hit.id, NOW + 9000);
+      await store.recordHit(tenantId, randomUUID(), NOW + 9000);
+      const byId = new Map((await store.fetch(tenantId, [hit.id, untouched.id])).map((e) => [e.id, e]));
+      expect(byId.get(hit.id)).toMatchObject({ hitCount: 2, lastHitAt: NOW + 5000, prompt: hit.prompt });
+      expect(byId.get(untouched.id)).toMatchObject({ hitCount: 0, lastHitAt: null });
+      // Bookkeeping changes nothing the query sees (for pgvector: the row update keeps it in the index).
+      const matches = await store.query({ ...scopeOf(tenantId), embedding: vectorAt(1) });
+      expect(matches.map((m) => m.entry.id).sort()).toEqual([hit.id, untouched.id].sort());
+    });
   });
 }

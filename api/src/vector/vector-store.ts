@@ -23,6 +23,16 @@ export interface SemanticEntry extends SemanticScope {
   expiresAt: number;
 }
 
+/**
+ * An entry as a store holds it: plus L2's hit bookkeeping (semantic_cache_entries.hit_count, last_hit_at).
+ * L2 never replaces an entry (every insert has a new id); if a caller does, Pinecone's upsert resets it.
+ */
+export interface StoredSemanticEntry extends SemanticEntry {
+  hitCount: number;
+  /** Epoch ms of the latest hit; null before the first. */
+  lastHitAt: number | null;
+}
+
 export interface SemanticQuery extends SemanticScope {
   embedding: Float32Array;
   topK: number;
@@ -47,7 +57,12 @@ export interface VectorStore {
   /** Insert or replace by id; implementations batch large inputs. */
   upsert(entries: readonly SemanticEntry[]): Promise<void>;
   query(query: SemanticQuery): Promise<SemanticMatch[]>;
-  fetch(tenantId: string, ids: readonly string[]): Promise<SemanticEntry[]>;
+  fetch(tenantId: string, ids: readonly string[]): Promise<StoredSemanticEntry[]>;
+  /**
+   * L2 hit bookkeeping: hit count + 1, last hit = the later of the stored one and `at`. An unknown id
+   * (expired and swept, or another tenant's) is ignored: bookkeeping never fails a hit.
+   */
+  recordHit(tenantId: string, id: string, at: number): Promise<void>;
   delete(tenantId: string, ids: readonly string[]): Promise<void>;
   /** The sweeper: removes entries that expired at or before `now`; returns how many (when known). */
   deleteExpired(now: number, tenantIds?: readonly string[]): Promise<number>;

@@ -24,7 +24,8 @@ export interface PineconeFakeOptions {
 /**
  * A loopback stand-in for a Pinecone serverless index's data plane (cosine metric), speaking the same
  * REST shapes the official 8.x client sends and parses (read from its generated VectorOperationsApi):
- * POST /vectors/upsert, POST /query, GET /vectors/fetch?ids=…&namespace=…, POST /vectors/delete,
+ * POST /vectors/upsert, POST /query, GET /vectors/fetch?ids=…&namespace=…, POST /vectors/update (by id:
+ * `setMetadata` merged into the record's metadata, optional new `values`), POST /vectors/delete,
  * POST /describe_index_stats. Test-only; the real client library is what the adapter exercises.
  */
 export async function startPineconeFake(options: PineconeFakeOptions): Promise<PineconeFake> {
@@ -83,6 +84,19 @@ export async function startPineconeFake(options: PineconeFakeOptions): Promise<P
           if (v !== undefined) vectors[id] = { id, values: v.values, ...(v.metadata ? { metadata: v.metadata } : {}) };
         }
         return send(res, 200, { vectors, namespace: url.searchParams.get('namespace') ?? '', usage: { readUnits: 1 } });
+      }
+      case 'POST /vectors/update': {
+        if (typeof body.id !== 'string') return send(res, 400, { code: 3, message: 'update needs an id (this fake does not update by filter)' });
+        const values = body.values as number[] | undefined;
+        if (values !== undefined && values.length !== options.dimension) {
+          return send(res, 400, { code: 3, message: `Vector dimension ${values.length} does not match the dimension of the index ${options.dimension}` });
+        }
+        const v = ns(body.namespace as string | undefined).get(body.id);
+        if (v !== undefined) {
+          if (values !== undefined) v.values = values;
+          if (body.setMetadata !== undefined) v.metadata = { ...(v.metadata ?? {}), ...(body.setMetadata as Metadata) };
+        }
+        return send(res, 200, {});
       }
       case 'POST /vectors/delete': {
         const target = ns(body.namespace as string | undefined);
