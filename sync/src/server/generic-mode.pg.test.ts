@@ -134,5 +134,27 @@ describe('generic mode', () => {
     const res = await fetch(`${sync.shapeUrl}?table=typed&offset=-1`, { headers: { origin: 'http://example.test' } });
     expect(res.headers.get('access-control-expose-headers')).toContain('electric-handle');
     expect(res.headers.get('access-control-expose-headers')).toContain('electric-up-to-date');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const handle = res.headers.get('electric-handle') ?? '';
+    const offset = res.headers.get('electric-offset') ?? '';
+    const pending = fetch(`${sync.shapeUrl}?table=typed&offset=${offset}&handle=${handle}&live=true`, { headers: { origin: 'http://example.test' } });
+    await db.sql`update typed set i4 = coalesce(i4, 0) + 1`;
+    const live = await pending;
+    expect(live.status).toBe(200);
+    expect(live.headers.get('access-control-allow-origin')).toBe('*');
+    expect(live.headers.get('access-control-expose-headers')).toContain('electric-cursor');
+    const bad = await fetch(`${sync.shapeUrl}?table=typed`, { headers: { origin: 'http://example.test' } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('access-control-allow-origin')).toBe('*');
+    const gone = await fetch(`${sync.shapeUrl}?table=typed&offset=0_0&handle=nope`, { headers: { origin: 'http://example.test' } });
+    expect(gone.status).toBe(409);
+    expect(gone.headers.get('access-control-expose-headers')).toContain('electric-handle');
+    const preflight = await fetch(sync.shapeUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://example.test', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
   });
 });

@@ -5,6 +5,7 @@ import { parseTableName } from '../schema/table-name';
 import type { ShapeEngine } from '../shapes/shape-engine';
 import { SyncError } from '../sync-error';
 import { WhereError } from '../where/where-error';
+import { SHAPE_CORS_HEADERS } from './shape-cors';
 import type { EngineLogger } from '../shapes/shape-engine';
 
 export interface SyncAppOptions {
@@ -18,19 +19,19 @@ export interface SyncAppOptions {
 
 export function createSyncApp(o: SyncAppOptions): Hono {
   const app = new Hono();
-  app.use(
-    `${SHAPE_PATH}`,
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'HEAD', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['authorization', 'content-type', 'if-none-match'],
-      exposeHeaders: [...EXPOSED_HEADERS],
-    }),
-  );
+  const corsMiddleware = cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'HEAD', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['authorization', 'content-type', 'if-none-match'],
+    exposeHeaders: [...EXPOSED_HEADERS],
+  });
+  // GET responses carry SHAPE_CORS_HEADERS from the handler itself (see shape-cors.ts); the middleware
+  // answers preflights and decorates the rare other methods.
+  app.use(SHAPE_PATH, (c, next) => (c.req.method === 'GET' ? next() : corsMiddleware(c, next)));
   // Errors become responses inside each route (not only via onError), so the app behaves the same however
   // the lead mounts it (app.route, app.mount, or as the whole server).
   const toResponse = (err: unknown): Response => {
-    const headers: Record<string, string> = { 'cache-control': CACHE_NONE, 'content-type': 'application/json' };
+    const headers: Record<string, string> = { ...SHAPE_CORS_HEADERS, 'cache-control': CACHE_NONE, 'content-type': 'application/json' };
     if (err instanceof WhereError) return new Response(JSON.stringify(err.toResponseBody()), { status: 400, headers });
     if (err instanceof SyncError) {
       if (err.status === 503) headers[RETRY_AFTER_HEADER] = '1';

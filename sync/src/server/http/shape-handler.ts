@@ -12,6 +12,7 @@ import { SyncError } from '../sync-error';
 import { liveCursor } from './live-cursor';
 import { parseShapeRequest, type ShapeRequest } from './shape-request';
 import { readLogChunk } from './log-chunk';
+import { SHAPE_CORS_HEADERS } from './shape-cors';
 
 export interface ShapeHandlerOptions {
   engine: ShapeEngine;
@@ -39,12 +40,13 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
   function mustRefetch(shape: ShapeRuntime): Response {
     return new Response(MUST_REFETCH_BODY, {
       status: 409,
-      headers: { [HANDLE_HEADER]: shape.publicHandle, 'cache-control': CACHE_NONE, 'content-type': 'application/json' },
+      headers: { ...SHAPE_CORS_HEADERS, [HANDLE_HEADER]: shape.publicHandle, 'cache-control': CACHE_NONE, 'content-type': 'application/json' },
     });
   }
 
   function json(req: Request, body: string, headers: Record<string, string>, etagKey: string | null): Response {
     headers['content-type'] = 'application/json';
+    Object.assign(headers, SHAPE_CORS_HEADERS);
     if (etagKey !== null) {
       const etag = `"${etagKey}"`;
       headers.etag = etag;
@@ -122,6 +124,7 @@ export function createShapeHandler(o: ShapeHandlerOptions): (req: Request) => Pr
     return new Response(stream, {
       status: 200,
       headers: {
+        ...SHAPE_CORS_HEADERS,
         [HANDLE_HEADER]: r.handle ?? shape.publicHandle,
         [OFFSET_HEADER]: r.offsetText,
         [CURSOR_HEADER]: liveCursor(now(), o.liveTimeoutMs, r.cursor),
