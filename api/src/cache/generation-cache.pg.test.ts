@@ -6,11 +6,13 @@ import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } fr
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { l1Key } from '../generation/canonical-request';
 import { createSimulatedProvider } from '../generation/simulated-provider';
 import type { CacheRequest } from '../generation/types';
 import { createLocalMediaStore } from '../media/local-media-store';
 import { buildGenerationCache } from './build-generation-cache';
 import type { GenerationCache } from './generation-cache';
+import { createL1ExactCache } from './l1-exact-cache';
 
 const DAY = 86_400_000;
 let db: TestDatabase;
@@ -19,6 +21,7 @@ let dir: string;
 let clock = Date.UTC(2026, 0, 1);
 let cache: GenerationCache;
 const registry = new Registry();
+const keyPrefix = testKeyPrefix();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -30,7 +33,7 @@ beforeAll(async () => {
     media: createLocalMediaStore({ dir }),
     providers: new Map([['simulated', createSimulatedProvider()]]),
     now: () => clock,
-    keyPrefix: testKeyPrefix(),
+    keyPrefix,
     registry,
   });
 });
@@ -104,6 +107,29 @@ describe('generation cache L1–L3 (real Redis, Postgres, disk)', () => {
     expect(b.componentReuse).toBeGreaterThan(0);
     const [row] = await db.sql<{ n: string; refs: string }[]>`select count(*) as n, sum(ref_count) as refs from media_assets`;
     expect(Number(row?.refs)).toBeGreaterThan(Number(row?.n));
+  });
+
+  it('hits keep their bookkeeping: L2 hit count and last hit in Postgres, L1 access count and last access in Redis', async () => {
+    const tenantId = randomUUID();
+    const req = (prompt: string) => request(prompt, { tenantId, projectId: randomUUID() });
+    const first = await serve(req('a paper boat drifting down a gutter in the rain'));
+    expect(first.layer).toBe('miss');
+    const entry = async () =>
+      (await db.sql<{ hit_count: number; last_hit_at: Date | null }[]>`
+        select hit_count, last_hit_at from semantic_cache_entries where source_request_id = ${first.video.sourceRequestId}`)[0];
+    expect(await entry()).toEqual({ hit_count: 0, last_hit_at: null });
+    clock += 60_000;
+    expect((await serve(req('please show me a paper boat drifting down the gutter in the rain'))).layer).toBe('L2');
+    clock += 60_000;
+    expect((await serve(req('a paper boat drifting down a gutter in the rain, please'))).layer).toBe('L2');
+    expect(await entry()).toEqual({ hit_count: 2, last_hit_at: new Date(clock) });
+    // The exact repeat is L1; its Redis hash counts accesses on the same injected clock.
+    clock += 60_000;
+    expect((await serve(req('A paper boat drifting down a gutter in the rain!'))).layer).toBe('L1');
+    const l1 = createL1ExactCache({ redis, keyPrefix, now: () => clock });
+    const again = await l1.get(l1Key(req('a paper boat drifting down a gutter in the rain')));
+    expect(again).toMatchObject({ accessCount: 2, lastAccessAt: clock });
+    expect(await entry()).toMatchObject({ hit_count: 2 });
   });
 
   it('counts decisions per layer in the registry', async () => {
