@@ -12,6 +12,12 @@ export interface PostgresClusterOptions {
   /** false for throwaway test clusters: no fsync, so tests are fast; a crash there loses nothing we keep. */
   durable: boolean;
   log: (line: string) => void;
+  /**
+   * Extra server settings (`-c key=value`) over the defaults. Command-line settings win over
+   * postgresql.auto.conf, so a test that needs a different value (e.g. a tiny max_slot_wal_keep_size)
+   * must pass it here: ALTER SYSTEM cannot override the defaults.
+   */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPostgres {
@@ -25,7 +31,7 @@ export interface RunningPostgres {
 
 const MIN_FREE_BYTES = 300 * 1024 * 1024;
 
-function serverSettings(port: number, durable: boolean): string[] {
+function serverSettings(port: number, durable: boolean, extra: Readonly<Record<string, string>> = {}): string[] {
   const settings: Record<string, string> = {
     port: String(port),
     listen_addresses: '127.0.0.1',
@@ -43,6 +49,7 @@ function serverSettings(port: number, durable: boolean): string[] {
     log_min_messages: 'warning',
   };
   if (!durable) Object.assign(settings, { fsync: 'off', full_page_writes: 'off' });
+  Object.assign(settings, extra);
   return Object.entries(settings).map(([key, value]) => `-c ${key}=${value}`);
 }
 
@@ -144,7 +151,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
   const logFile = join(dataDir, 'server.log');
   const result = await runCommand(
     pgBin('pg_ctl'),
-    ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverSettings(port, durable).join(' '), 'start'],
+    ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverSettings(port, durable, options.settings).join(' '), 'start'],
     { asUser: postgresOsUser },
   );
   if (result.code !== 0) {

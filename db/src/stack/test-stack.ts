@@ -12,8 +12,13 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+export interface TestStackOptions {
+  /** Postgres settings over the defaults, for a test that needs its own cluster configured differently. */
+  postgresSettings?: Readonly<Record<string, string>>;
+}
+
 /** A throwaway Postgres cluster and Redis on free ports in a temp dir, removed by stop(). */
-export async function startTestStack(log: (line: string) => void = () => {}): Promise<TestStack> {
+export async function startTestStack(log: (line: string) => void = () => {}, options: TestStackOptions = {}): Promise<TestStack> {
   const reaped = await reapStaleTestStacks();
   if (reaped > 0) log(`removed ${reaped} stale test stack(s) left by killed runs`);
   const root = mkdtempSync(join(tmpdir(), TEST_STACK_PREFIX));
@@ -24,6 +29,7 @@ export async function startTestStack(log: (line: string) => void = () => {}): Pr
     port: await freePort(),
     durable: false,
     log,
+    ...(options.postgresSettings === undefined ? {} : { settings: options.postgresSettings }),
   });
   const redis = await startRedisServer({ port: await freePort(), dir: join(root, 'redis'), persist: false });
   writeStackOwner(root, { ownerPid: process.pid, redisPid: redis.pid });
