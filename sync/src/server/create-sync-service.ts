@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { createSyncApp } from './http/create-app';
 import { createShapeHandler } from './http/shape-handler';
 import { createSyncMetrics } from './metrics';
-import { ensureSlotAndPublication } from './replication/publication';
+import { ensurePublication, ensureSlot } from './replication/publication';
 import { ReplicationConsumer } from './replication/replication-consumer';
 import type { CompileWhere } from './shapes/row-filter';
 import { compileWhere } from './where/compile-where';
@@ -124,17 +124,15 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     if (stopped) return;
     const delay = Math.min(5_000, 200 * 2 ** reconnectAttempt++) * (0.5 + Math.random() / 2);
     restartTimer = setTimeout(() => {
-      connect().then(
+      // Check the slot first: a lost slot can never be streamed from again, retrying it would loop forever.
+      ensureUsableSlot().then(connect).then(
         () => {
           reconnectAttempt = 0;
           log.info({ slotName }, 'replication reconnected');
         },
         (e: unknown) => {
           log.warn({ err: e }, 'replication reconnect failed; retrying');
-          recoverLostSlot().then(scheduleReconnect, (err: unknown) => {
-            log.error({ err }, 'checking the replication slot failed');
-            scheduleReconnect();
-          });
+          scheduleReconnect();
         },
       );
     }, delay);
@@ -165,29 +163,64 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     }
   }
 
+  /** The scope policy's observed state (project owners) missed what the lost slot carried: re-read it. */
+  let scopeStale = false;
+
   /**
-   * A slot that fell behind max_slot_wal_keep_size is invalidated by Postgres (wal_status 'lost'): its
-   * changes are gone, so no shape log can be continued. Recreate the slot and retire every shape (clients
-   * get 409 and re-snapshot) instead of retrying a dead slot forever.
+   * A slot that fell behind max_slot_wal_keep_size is invalidated by Postgres (wal_status 'lost';
+   * START_REPLICATION then fails with "can no longer get changes from replication slot"), and a slot
+   * someone dropped is gone with the same effect: the changes it held are lost, so no shape log can be
+   * proven complete. Recreate the slot, then retire every shape (clients get 409 and re-snapshot, which
+   * includes every change the old slot lost), instead of retrying a dead slot forever. Runs at start
+   * (the slot may have been lost while the server was down) and before every reconnect.
    */
-  async function recoverLostSlot(): Promise<void> {
+  async function ensureUsableSlot(): Promise<void> {
     const [row] = await sql<{ wal_status: string | null }[]>`select wal_status from pg_replication_slots where slot_name = ${slotName}`;
-    if (row !== undefined && row.wal_status !== 'lost') return;
-    log.error({ slotName, walStatus: row?.wal_status ?? 'missing' }, 'replication slot lost; recreating it and resetting every shape');
-    if (row !== undefined) await sql`select pg_drop_replication_slot(${slotName})`;
-    await ensureSlotAndPublication(sql, slotName, publicationName);
-    for (const shape of engine.shapes()) engine.retire(shape);
+    if (row === undefined || row.wal_status === 'lost') {
+      const reason = row === undefined ? 'missing' : 'lost';
+      const firstStart = row === undefined && engine.shapeCount === 0 && engine.processedLsn === 0;
+      if (firstStart) log.info({ slotName }, 'creating replication slot');
+      else {
+        log.error(
+          { slotName, walStatus: reason, shapes: engine.shapeCount },
+          reason === 'lost'
+            ? 'replication slot lost (it fell behind max_slot_wal_keep_size); recreating it and resetting every shape'
+            : 'replication slot missing; recreating it and resetting every shape',
+        );
+      }
+      if (row !== undefined) {
+        await sql`select pg_drop_replication_slot(${slotName})`.catch((e: { code?: string }) => {
+          if (e.code !== '42704') throw e; // undefined_object: a racing server already dropped it
+        });
+      }
+      await ensureSlot(sql, slotName);
+      if (!firstStart) metrics.slotRecreated.inc({ reason });
+      // Retire only once the new slot exists: a shape created from here on snapshots after the slot's
+      // start, so the new stream continues it without a gap.
+      for (const shape of engine.shapes()) engine.retire(shape);
+      scopeStale = true;
+    }
+    if (scopeStale && options.scope?.load !== undefined) {
+      await options.scope.load(sql, { publicationName });
+    }
+    scopeStale = false;
   }
 
   async function pollSlotLag(): Promise<void> {
-    const [row] = await sql<{ lag: string | null }[]>`
-      select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text as lag
+    const [row] = await sql<{ lag: string | null; wal_status: string | null; safe: string | null }[]>`
+      select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text as lag, wal_status,
+             safe_wal_size::text as safe
       from pg_replication_slots where slot_name = ${slotName}`;
     const lag = Number(row?.lag ?? 0);
     metrics.slotLagBytes.set(lag);
+    // NULL: unlimited (max_slot_wal_keep_size = -1) or already lost; the two are told apart by wal_status.
+    if (row !== undefined) metrics.slotSafeWalBytes.set(row.safe === null ? (row.wal_status === 'lost' ? 0 : -1) : Number(row.safe));
     metrics.shapes.set(engine.shapeCount);
     if (lag > (options.slotLagWarnBytes ?? 1024 ** 3)) {
       log.warn({ slotName, lagBytes: lag }, 'replication slot retains a lot of WAL; set max_slot_wal_keep_size to bound it');
+    }
+    if (row?.wal_status === 'unreserved') {
+      log.warn({ slotName, lagBytes: lag }, 'replication slot is past max_slot_wal_keep_size and will be invalidated at the next checkpoint unless it catches up');
     }
   }
 
@@ -195,9 +228,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     app,
     engine: () => engine,
     async start() {
-      await ensureSlotAndPublication(sql, slotName, publicationName);
-      await options.scope?.load?.(sql, { publicationName });
+      await ensurePublication(sql, publicationName);
       await engine.load();
+      // The scope's state is read after the slot is known to exist, so the stream covers every change
+      // after the read (ensureUsableSlot loads it).
+      scopeStale = true;
+      await ensureUsableSlot();
       await connect();
       ready = true;
       lagTimer = setInterval(() => void pollSlotLag().catch((e: unknown) => log.warn({ err: e }, 'slot lag poll failed')), options.slotLagPollMs ?? 10_000);

@@ -2,8 +2,8 @@ import type postgres from 'postgres';
 import { qualifiedName, quoteIdent } from '../schema/table-name';
 import type { TableInfo } from '../schema/load-table';
 
-/** Creates the (initially empty) publication and the permanent pgoutput slot if missing. */
-export async function ensureSlotAndPublication(sql: postgres.Sql, slotName: string, publicationName: string): Promise<void> {
+/** Creates the (initially empty) publication if missing. */
+export async function ensurePublication(sql: postgres.Sql, publicationName: string): Promise<void> {
   const pubs = await sql`select 1 from pg_publication where pubname = ${publicationName}`;
   if (pubs.length === 0) {
     // Racing servers may both try; duplicate_object (42710) means the other one won.
@@ -15,6 +15,10 @@ export async function ensureSlotAndPublication(sql: postgres.Sql, slotName: stri
   } else {
     await sql.unsafe(`alter publication ${quoteIdent(publicationName)} set (publish_via_partition_root = true)`);
   }
+}
+
+/** Creates the permanent pgoutput slot if missing. */
+export async function ensureSlot(sql: postgres.Sql, slotName: string): Promise<void> {
   const slots = await sql`select 1 from pg_replication_slots where slot_name = ${slotName}`;
   if (slots.length === 0) {
     await sql`select pg_create_logical_replication_slot(${slotName}, 'pgoutput')`.catch((e: { code?: string }) => {
