@@ -171,4 +171,24 @@ describe('L4 predictive', () => {
     expect(text).toMatch(/storyforge_cache_pregenerations_total\{outcome="wasted"\} 1/);
     expect(text).toMatch(/storyforge_cache_pregeneration_waste_usd_total 0\.5/);
   });
+
+  it('a caller that cannot pay leaves the prediction untouched and gets 402 before anything is rendered', async () => {
+    const projectId = randomUUID();
+    const req = (prompt: string) => request(prompt, { projectId, characterNames: ['Iris'] });
+    const first = await cache.serve(req('wide establishing shot of the coastline at dawn'), {
+      requestId: randomUUID(),
+      predict: { beats, beatIndex: 0, context: { characters: ['Iris'] } },
+    });
+    expect(first.pregenerated).toBeGreaterThanOrEqual(1);
+    const asked: string[] = [];
+    const refused = cache.serve(req('Iris meets a stranger on the pier'), {
+      requestId: randomUUID(),
+      canPay: (usd, layer) => (asked.push(`${layer}:${usd}`), false),
+    });
+    await expect(refused).rejects.toMatchObject({ code: 'insufficient_credits', status: 402, details: { layer: 'miss', costUsd: 0.5 } });
+    expect(asked).toEqual(['L4:0.5', 'miss:0.5']);
+    // Nothing was rendered or cached for the refused request, and the prediction is still there.
+    const paid = await cache.serve(req('Iris meets a stranger on the pier'), { requestId: randomUUID() });
+    expect(paid.layer).toBe('L4');
+  });
 });

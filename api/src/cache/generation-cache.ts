@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { l1Key } from '../generation/canonical-request';
 import { salientTokens } from '../generation/salient-tokens';
+import { ApiError } from '../errors/api-error';
 import type { CacheRequest, CachedVideo, Layer } from '../generation/types';
 import type { VideoProvider } from '../generation/video-provider';
 import { registerMediaAsset } from '../media/media-assets-repo';
@@ -45,6 +46,13 @@ export interface ServeOptions {
   regenerate?: boolean;
   /** Enables L4 pre-generation after this request: the project's beats and where this scene sits. */
   predict?: { beats: readonly BeatLike[]; beatIndex: number; context: ProjectContext };
+  /**
+   * Whether the caller can pay `costUsd` for an answer from `layer`, asked before a paid answer is taken
+   * (L4: its pre-generation's price) or rendered (L3/miss: the provider's quote). L1/L2 hits are free and
+   * never asked. No → L4 leaves the prediction for later; a render throws 402 `insufficient_credits`
+   * having spent nothing. A snapshot check: the ledger's guarded debit stays the last line.
+   */
+  canPay?: (costUsd: number, layer: Layer) => boolean;
 }
 
 export interface ServeResult {
@@ -135,7 +143,7 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
           result = finish('L2', l2.video, L2_HIT_COST_USD, { similarity: l2.similarity });
         }
       }
-      if (result === null && deps.l4 !== undefined && probe !== null) {
+      if (result === null && deps.l4 !== undefined && probe !== null && (options.canPay?.(fullCostUsd, 'L4') ?? true)) {
         t = timer();
         const l4 = await deps.l4.lookup(req, probe);
         observeLookup(deps.metrics, 'L4', (timer() - t) / 1000);
@@ -161,11 +169,15 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
         reuse = l3.reuse;
         missing = l3.missing;
       }
+      const layer: Layer = reuse > 0 ? 'L3' : 'miss';
+      const quoteUsd = deps.provider(req.parameters.model_provider).quoteUsd(req.parameters, reuse);
+      if (options.canPay !== undefined && !options.canPay(quoteUsd, layer)) {
+        throw new ApiError('insufficient_credits', `This request needs a ${layer === 'L3' ? 'partial' : 'full'} render costing $${quoteUsd.toFixed(2)}`, { costUsd: quoteUsd, layer });
+      }
       const { video, latencyMs } = await render(req, req.prompt, reuse, options.requestId);
       await deps.l2.insert(req, probe, video);
       await deps.l1.set(key, video);
       if (deps.l3 !== undefined && missing.length > 0) await deps.l3.remember(req.tenantId, missing, simulatedComponentRender);
-      const layer: Layer = reuse > 0 ? 'L3' : 'miss';
       result = finish(layer, video, video.costUsd, { componentReuse: reuse });
       result.latencyMs += latencyMs;
     }

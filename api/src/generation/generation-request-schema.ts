@@ -11,8 +11,3 @@ export const generationRequestSchema = z.strictObject({
   regenerate: z.boolean().optional(),
 });
 export type GenerationRequestBody = z.infer<typeof generationRequestSchema>;
-
-/** 1 credit = $0.01 of inference, rounded up; L1/L2 hits are free. */
-export function creditsFor(costUsd: number): number {
-  return Math.ceil(Math.round(costUsd * 10_000) / 100);
-}

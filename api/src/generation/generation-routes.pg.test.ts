@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerClock } from '../clock/server-clock';
+import { debitCredits, grantCredits } from '../ledger/credits';
+import { withTransaction } from '../mutations/with-transaction';
 import { createHarness, hlcAt, m, statuses, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
 import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
 
@@ -47,6 +49,21 @@ async function setup(): Promise<{ token: string; userId: string; projectId: stri
   ]);
   expect(statuses(res.body)).toEqual(['applied', 'applied']);
   return { token, userId, projectId, sceneId };
+}
+
+/** Moves the balance to `target` through the ledger (the only way credits move). */
+async function setBalance(userId: string, target: number): Promise<void> {
+  await withTransaction(h.db.sql, async (tx) => {
+    const [user] = await tx<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
+    const delta = target - (user?.credits_balance ?? 0);
+    if (delta > 0) await grantCredits({ tx, userId, amount: delta, reason: 'adjustment' });
+    if (delta < 0) await debitCredits({ tx, userId, amount: -delta, reason: 'adjustment' });
+  });
+}
+
+async function ledgerOf(userId: string): Promise<string[]> {
+  const rows = await h.db.sql<{ delta: number; reason: string }[]>`select delta, reason from credit_ledger where user_id = ${userId} order by id`;
+  return rows.map((r) => `${r.reason}:${r.delta}`);
 }
 
 function post(token: string, body: unknown) {
@@ -98,6 +115,62 @@ describe('POST /v1/generations', () => {
     expect(res.status).toBe(402);
     expect(((await res.json()) as { code: string }).code).toBe('insufficient_credits');
     expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(before.length);
+  });
+
+  it('charges what will be spent: with 0 credits L1/L2 hits are served free, a miss is 402 with nothing recorded', async () => {
+    const { token, userId, projectId, sceneId } = await setup();
+    const first = await post(token, { projectId, sceneId, prompt: 'a lantern floating over a frozen lake', parameters });
+    expect(first.status).toBe(200);
+    await setBalance(userId, 0);
+    const ledgerBefore = await ledgerOf(userId);
+    const versionsBefore = await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`;
+
+    const repeat = await post(token, { projectId, sceneId, prompt: 'A lantern floating over a frozen lake.', parameters });
+    expect(repeat.status).toBe(200);
+    expect(await repeat.json()).toMatchObject({ layer: 'L1', creditsCharged: 0, creditsBalance: null });
+    const paraphrase = await post(token, { projectId, sceneId, prompt: 'please show me a lantern floating over the frozen lake', parameters });
+    expect(paraphrase.status).toBe(200);
+    expect(await paraphrase.json()).toMatchObject({ layer: 'L2', creditsCharged: 0 });
+
+    const miss = await post(token, { projectId, sceneId, prompt: 'a kite tangled in a bare oak tree', parameters });
+    expect(miss.status).toBe(402);
+    expect(await miss.json()).toMatchObject({ code: 'insufficient_credits', details: { required: 50, balance: 0, layer: 'miss' } });
+    // The two free hits recorded versions; the refused miss recorded nothing and rendered nothing.
+    expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(versionsBefore.length + 2);
+    expect(await ledgerOf(userId)).toEqual(ledgerBefore);
+    expect(await h.db.sql`select id from semantic_cache_entries where tenant_id = ${userId} and prompt = ${'a kite tangled in a bare oak tree'}`).toHaveLength(0);
+  });
+
+  it('two concurrent misses with credits for one: one is served, the other 402, the balance never below 0', async () => {
+    const { token, userId, projectId, sceneId } = await setup();
+    await setBalance(userId, 50);
+    const [a, b] = await Promise.all([
+      post(token, { projectId, sceneId, prompt: 'a glass whale swimming through clouds', parameters }),
+      post(token, { projectId, sceneId, prompt: 'a copper robot painting a mural', parameters }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 402]);
+    const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
+    expect(user?.credits_balance).toBe(0);
+    expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(1);
+    expect((await ledgerOf(userId)).filter((l) => l.startsWith('generation:'))).toEqual(['generation:-50']);
+  });
+
+  it('a partial L3 render needs only its partial price', async () => {
+    const { token, userId, projectId, sceneId } = await setup();
+    const p = (prompt: string) => ({ projectId, sceneId, prompt, parameters });
+    expect((await post(token, p('a fox sleeps in the misty pine forest'))).status).toBe(200);
+    await setBalance(userId, 0);
+    const refused = await post(token, p('an owl hoots in the misty pine forest'));
+    expect(refused.status).toBe(402);
+    const { details } = (await refused.json()) as { details: { required: number; layer: string } };
+    expect(details.layer).toBe('L3');
+    expect(details.required).toBeGreaterThan(0);
+    expect(details.required).toBeLessThan(50);
+    // Exactly the partial price is enough (a full render's 50 would not be).
+    await setBalance(userId, details.required);
+    const partial = await post(token, p('an owl hoots in the misty pine forest'));
+    expect(partial.status).toBe(200);
+    expect(await partial.json()).toMatchObject({ layer: 'L3', creditsCharged: details.required, creditsBalance: 0 });
   });
 
   it('rejects bad input and foreign scopes with coded errors', async () => {

@@ -14,7 +14,8 @@ import { MEDIA_EXTENSIONS, type MediaStore } from '../media/media-store';
 import type { Embedder } from '../vector/embedder';
 import type { VectorStore } from '../vector/vector-store';
 import { loadGenerationContext } from './generation-context';
-import { creditsFor, generationRequestSchema } from './generation-request-schema';
+import { creditsCharged, creditsFor } from './credits-charged';
+import { generationRequestSchema } from './generation-request-schema';
 import { recordGeneration } from './record-generation';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
@@ -103,24 +104,28 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
       throw new ApiError('unprocessable', `Provider ${body.parameters.model_provider} is not configured on this server`, { provider: body.parameters.model_provider });
     }
     const ctx = await loadGenerationContext({ sql: deps.sql, userId, projectId: body.projectId, sceneId: body.sceneId, brainId: body.brainId });
-    // Worst case first: a miss costs a full render, and we must not render what the user cannot pay for.
-    const worst = creditsFor(provider.fullCostUsd(body.parameters));
+    // Charged on what answering will actually cost: the cache asks before it takes a paid L4 prediction or
+    // renders (L1/L2 hits are free, so a user with no credits still gets them). This balance is a snapshot;
+    // a concurrent spend is caught by the ledger's guarded debit in recordGeneration (402, nothing recorded).
     const [user] = await deps.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
-    if (user === undefined || user.credits_balance < worst) {
-      throw new ApiError('insufficient_credits', `A generation may cost ${worst} credits, you have ${user?.credits_balance ?? 0}`, { required: worst, balance: user?.credits_balance ?? 0 });
-    }
+    const balance = user?.credits_balance ?? 0;
     const requestId = crypto.randomUUID();
     const result = await cache.serve(
       { tenantId: userId, projectId: body.projectId, prompt: body.prompt, parameters: body.parameters, brainId: ctx.brainId, modelVersion: provider.modelVersion, characterNames: ctx.characterNames },
       {
         requestId,
+        canPay: (costUsd) => creditsFor(costUsd) <= balance,
         ...(body.regenerate === true ? { regenerate: true } : {}),
         ...(ctx.beats === null
           ? {}
           : { predict: { beats: ctx.beats, beatIndex: ctx.sceneIndex, context: { characters: ctx.characterNames, ...(ctx.setting === undefined ? {} : { setting: ctx.setting }) } } }),
       },
-    );
-    const credits = result.layer === 'L1' || result.layer === 'L2' ? 0 : creditsFor(result.costUsd || result.video.costUsd);
+    ).catch((error: unknown) => {
+      if (!(error instanceof ApiError) || error.code !== 'insufficient_credits') throw error;
+      const required = creditsFor(Number(error.details.costUsd));
+      throw new ApiError('insufficient_credits', `This generation costs ${required} credits, you have ${balance}`, { required, balance, layer: error.details.layer });
+    });
+    const credits = creditsCharged(result);
     const recorded = await recordGeneration({ sql: deps.sql, clock: deps.clock, userId, body, result, credits });
     return c.json({
       layer: result.layer,

@@ -54,6 +54,8 @@ export function createHttpVideoProvider(options: HttpVideoProviderOptions): Vide
     id: options.id,
     modelVersion: options.modelVersion,
     fullCostUsd: (p) => duration(p) * options.usdPerSecond,
+    // Hosted providers render the whole clip whatever L3 holds: the quote is the full price.
+    quoteUsd: (p) => duration(p) * options.usdPerSecond,
     async generate(input: GenerateVideoInput): Promise<GeneratedVideo> {
       const started = options.now();
       const created = (await call(vendor.create, {

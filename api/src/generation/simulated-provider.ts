@@ -33,8 +33,9 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
     id: options.id ?? 'simulated',
     modelVersion: 'sim-1',
     fullCostUsd: (p) => round4(duration(p) * usdPerSecond),
+    quoteUsd: (p, componentReuse) => round4(duration(p) * usdPerSecond * (1 - clampReuse(componentReuse))),
     async generate(input: GenerateVideoInput): Promise<GeneratedVideo> {
-      const reuse = Math.max(0, Math.min(0.9, input.componentReuse ?? 0));
+      const reuse = clampReuse(input.componentReuse ?? 0);
       const seconds = duration(input.parameters);
       const latencyMs = Math.round((base + perSecond * seconds) * (1 - reuse));
       if (options.sleep) await options.sleep(latencyMs);
@@ -61,6 +62,11 @@ function expand(seed: Buffer, length: number): Buffer {
     i += block.copy(out, i);
   }
   return out;
+}
+
+/** At most 90 % of a render can be reused: the shot itself is always rendered. */
+function clampReuse(reuse: number): number {
+  return Math.max(0, Math.min(0.9, reuse));
 }
 
 function round4(x: number): number {

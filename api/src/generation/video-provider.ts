@@ -27,5 +27,10 @@ export interface VideoProvider {
   readonly modelVersion: string;
   /** USD for a full render of these parameters (used for cost-saved accounting and budgets). */
   fullCostUsd(parameters: GenerationParameters): number;
+  /**
+   * USD that `generate` will bill for these parameters and component reuse — known before rendering, so
+   * the user is charged (and refused with 402) on what will actually be spent.
+   */
+  quoteUsd(parameters: GenerationParameters, componentReuse: number): number;
   generate(input: GenerateVideoInput): Promise<GeneratedVideo>;
 }
