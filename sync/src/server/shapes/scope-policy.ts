@@ -26,8 +26,10 @@ export interface ScopePolicy {
   /** Called synchronously for every committed change, in commit order, before it is routed to shapes. */
   observe?(change: ObservedChange): void;
   /**
-   * Called once by start(), before replication begins: read whatever state `observe` keeps current (and
-   * publish the tables it observes, so no change between the read and the stream is missed).
+   * Called by start() once the slot exists, before replication begins, and again whenever the slot had to
+   * be recreated (the changes `observe` would have seen are lost with it): read whatever state `observe`
+   * keeps current (and publish the tables it observes, so no change between the read and the stream is
+   * missed). Must be safe to call more than once.
    */
   load?(sql: postgres.Sql, options: { publicationName: string }): Promise<void>;
 }
