@@ -84,6 +84,25 @@ describe('schema changes', () => {
     c.close();
   });
 
+  it('leaves out generated columns (Postgres 15 never replicates them): no rotation, no half-filled rows, 400 when asked for', async () => {
+    await db.sql`create table priced (id int primary key, net int not null, gross int not null generated always as (net * 2) stored)`;
+    await db.sql`insert into priced (id, net) values (1, 10)`;
+    const c = collectMessages({ url: sync.shapeUrl, params: { table: 'priced' } });
+    await upToDate(c);
+    const handle = c.stream.shapeHandle;
+    expect(c.changes.map((m) => m.value)).toEqual([{ id: 1, net: 10 }]);
+    // The Relation message sent with this insert has no `gross`: it must match the shape as built.
+    await db.sql`insert into priced (id, net) values (2, 20)`;
+    const two = await waitFor(() => c.changes.find((m) => m.value.id === 2));
+    expect(two.value).toEqual({ id: 2, net: 20 });
+    expect(refetchIndex(c)).toBe(-1);
+    expect(c.stream.shapeHandle).toBe(handle);
+    const asked = await fetch(`${sync.shapeUrl}?table=priced&offset=-1&columns=${encodeURIComponent('"id","gross"')}`);
+    expect(asked.status).toBe(400);
+    expect(JSON.stringify(await asked.json())).toContain('generated');
+    c.close();
+  });
+
   it('a restart drops stored shapes whose schema changed while the server was down, and keeps the others', async () => {
     await db.sql`create table tasks (id int primary key, title text not null)`;
     await db.sql`insert into tasks values (1, 'a')`;

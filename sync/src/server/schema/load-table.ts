@@ -13,6 +13,11 @@ export interface TableInfo extends TableName {
   primaryKey: readonly string[];
   /** pg_class.relreplident: 'f' full, 'd' default, … */
   replicaIdentity: string;
+  /**
+   * Generated columns, left out of `columns`: pgoutput before Postgres 18 never sends them (neither in the
+   * Relation message nor in tuples), so a shape could only serve them in its snapshot, never live.
+   */
+  generatedColumns?: readonly string[];
 }
 
 interface ColumnRow {
@@ -26,6 +31,7 @@ interface ColumnRow {
   elem_name: string | null;
   elem_category: string | null;
   pk_pos: number | null;
+  generated: boolean;
 }
 
 /** Reads a table's columns and primary key; unknown table → 400, no primary key → 400. */
@@ -45,7 +51,8 @@ export async function loadTable(sql: postgres.Sql, table: TableName): Promise<Ta
     )
     select a.attname as name, a.atttypid::int as type_oid, a.atttypmod as type_mod, a.attnotnull as not_null,
            a.attndims as att_dims, base.typname::text as base_name, base.typcategory::text as base_category,
-           elem.typname::text as elem_name, elem.typcategory::text as elem_category, pk.pos::int as pk_pos
+           elem.typname::text as elem_name, elem.typcategory::text as elem_category, pk.pos::int as pk_pos,
+           a.attgenerated <> '' as generated
     from pg_attribute a
     join pg_type t on t.oid = a.atttypid
     join pg_type base on base.oid = case when t.typtype = 'd' then t.typbasetype else t.oid end
@@ -55,7 +62,12 @@ export async function loadTable(sql: postgres.Sql, table: TableName): Promise<Ta
     order by a.attnum`;
   const columns = new Map<string, ColumnInfo>();
   const primaryKey: string[] = [];
+  const generatedColumns: string[] = [];
   for (const row of rows) {
+    if (row.generated) {
+      generatedColumns.push(row.name);
+      continue;
+    }
     const isArray = row.elem_name !== null;
     const info: ColumnInfo = {
       name: row.name,
@@ -77,5 +89,5 @@ export async function loadTable(sql: postgres.Sql, table: TableName): Promise<Ta
       details: { [TABLE_PARAM]: ['table has no primary key'] },
     });
   }
-  return { ...table, oid: rel.oid, columns, primaryKey, replicaIdentity: rel.replident ?? 'd' };
+  return { ...table, oid: rel.oid, columns, primaryKey, replicaIdentity: rel.replident ?? 'd', generatedColumns };
 }

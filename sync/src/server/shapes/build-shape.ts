@@ -43,6 +43,9 @@ export async function buildShape({ def, table, compileWhere, scope }: BuildShape
   } else {
     const wanted = new Set(def.columns);
     for (const name of wanted) {
+      if (table.generatedColumns?.includes(name) === true && (visibleColumns === null || visibleColumns.has(name))) {
+        throw invalidParam(COLUMNS_PARAM, `Column ${quoteIdent(name)} is generated: Postgres 15 logical replication does not carry generated columns, so it cannot be synced (select the columns it is computed from)`);
+      }
       if (!allowed.has(name)) throw invalidParam(COLUMNS_PARAM, `Unknown column ${quoteIdent(name)}`);
     }
     for (const pk of table.primaryKey) {
