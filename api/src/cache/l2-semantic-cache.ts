@@ -46,7 +46,8 @@ export interface L2SemanticCache {
 
 /**
  * L2: a hit needs cosine ≥ threshold AND the same tenant/provider/brain/embedder/model (store filter)
- * AND equal salient tokens AND parameters within tolerance. The best candidate that passes all wins.
+ * AND compatible salient tokens (equal, except a name only one project lists — see salientCompatible) AND
+ * parameters within tolerance. The best candidate that passes all wins; the hit is counted on the entry.
  */
 export function createL2SemanticCache(options: L2SemanticCacheOptions): L2SemanticCache {
   const { store, embedder, now } = options;
