@@ -95,3 +95,37 @@ it('recreates a lost slot at start, resets its shapes (409 → fresh snapshot) a
   const health = await fetch(`${sync.baseUrl}/v1/health`);
   expect(health.status).toBe(200);
 });
+
+it('recovers when the slot is invalidated while streaming (the walsender is terminated, the reconnect finds it lost)', async () => {
+  const c = collectMessages({ url: sync.shapeUrl, params: { table: 'events' } });
+  await waitFor(() => (c.upToDateCount() > 0 ? true : undefined));
+  const handle = c.stream.shapeHandle;
+  // An open transaction pins the slot's restart point (logical decoding needs it from its first record),
+  // so confirming later changes cannot save the slot from the checkpoint below.
+  const held = await sql.reserve();
+  try {
+    await held`begin`;
+    await held`insert into events values (900, 'held open')`;
+    await waitFor(async () => {
+      await admin`select pg_logical_emit_message(false, 'lost-slot-test', repeat('x', 1000))`;
+      await admin`select pg_switch_wal()`;
+      await admin`checkpoint`;
+      const row = await slotRow();
+      return row === undefined || row.wal_status === 'lost' ? true : undefined; // lost, or already dropped by the server
+    }, 20_000);
+    // Creating the new slot waits for running transactions: let this one finish.
+    await held`commit`;
+  } finally {
+    held.release();
+  }
+  await waitFor(async () => ((await slotRow())?.active === true ? true : undefined), 20_000);
+  await sql`insert into events values (901, 'after')`;
+  await waitFor(() => (c.stream.shapeHandle !== handle && c.changes.some((m) => m.value.id === 901) ? true : undefined), 20_000);
+  const refetchAt = c.all.findIndex((m) => m.headers.control === 'must-refetch');
+  expect(refetchAt).toBeGreaterThanOrEqual(0);
+  const [count] = await sql<{ n: number }[]>`select count(*)::int as n from events`;
+  expect(ids(c, refetchAt)).toHaveLength(count?.n ?? -1);
+  expect(ids(c, refetchAt)).toContain(900);
+  expect(await registry.metrics()).toMatch(/storyforge_sync_slot_recreated_total\{reason="lost"\} 2\b/);
+  c.close();
+});
