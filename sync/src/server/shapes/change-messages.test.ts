@@ -15,7 +15,7 @@ function shape(replica: 'default' | 'full', where: (r: Record<string, string | n
     def: { table: { schema: 'public', name: 't' }, where: null, params: {}, columns: null, replica, userId: null },
     table: { schema: 'public', name: 't', oid: 1, columns: new Map(columns.map((c) => [c.name, c])), primaryKey: ['id'], replicaIdentity: 'f' },
     selected: columns, visibleColumns: null, filter: { matches: where, sql: null, sqlParams: [], sqlAt: () => null, equalities: [] }, schemaJson: '{}',
-    keyPrefix: '"public"."t"/', state: 'ready', pageCount: 1, snapshotEnd: '', snapshotError: undefined,
+    keyPrefix: '"public"."t"/', state: 'ready', pageCount: 1, snapshotEnd: '', snapshotLsn: 0, snapshotError: undefined,
     visibility: null, captured: [], lastLsn: 0, logCount: 0, waiters: new Set(),
   };
 }

@@ -20,7 +20,7 @@ import { relationChangeReason } from './relation-change';
 import { RoutingIndex } from './routing-index';
 import { takeSnapshot } from './take-snapshot';
 import { tupleToRow } from './tuple-row';
-import { visibleInSnapshot } from './visibility';
+import { alreadyInSnapshot, visibilityOfSnapshotEnd, visibleInSnapshot } from './visibility';
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -97,6 +97,8 @@ export class ShapeEngine {
         shape.state = 'ready';
         shape.pageCount = stored.pageCount;
         shape.snapshotEnd = stored.snapshotEnd;
+        shape.snapshotLsn = stored.snapshotLsn;
+        shape.visibility = visibilityOfSnapshotEnd(stored.snapshotEnd);
         shape.lastLsn = this.#o.store.lastLogLsn(stored.handle);
         shape.logCount = this.#o.store.logCount(stored.handle);
         const handles = this.#o.store.handles(stored.handle);
@@ -134,7 +136,7 @@ export class ShapeEngine {
     const shape = this.#runtime(handle, defKey, def, built, schemaJson);
     this.#o.store.createShape({
       handle, defKey, definition: JSON.stringify(def), schema: schemaJson,
-      status: 'creating', pageCount: 0, snapshotEnd: '', createdAt: now,
+      status: 'creating', pageCount: 0, snapshotEnd: '', snapshotLsn: 0, createdAt: now,
     });
     this.#o.store.addHandle(handle, handle);
     this.#register(shape);
@@ -152,7 +154,7 @@ export class ShapeEngine {
       handle, publicHandle: handle, handles: new Map([[handle, 0]]), defKey, def, table: built.table, selected: built.selected,
       visibleColumns: built.visibleColumns, filter: built.filter, schemaJson,
       keyPrefix: `${quoteIdent(built.table.schema)}.${quoteIdent(built.table.name)}/`,
-      state: 'snapshotting', pageCount: 0, snapshotEnd: '', snapshotError: undefined, visibility: null,
+      state: 'snapshotting', pageCount: 0, snapshotEnd: '', snapshotError: undefined, visibility: null, snapshotLsn: 0,
       captured: [], lastLsn: 0, logCount: 0, waiters: new Set(),
     };
   }
@@ -169,7 +171,7 @@ export class ShapeEngine {
       await takeSnapshot({ sql: this.#o.snapshotSql, store: this.#o.store, shape, pageSize: this.#o.snapshotPageSize });
       if (shape.state === 'retired') return;
       const captured = shape.captured.flatMap((c) => c.entries);
-      this.#o.store.markReady(shape.handle, shape.pageCount, shape.snapshotEnd, captured);
+      this.#o.store.markReady(shape.handle, shape.pageCount, shape.snapshotEnd, shape.snapshotLsn, captured);
       shape.captured = [];
       shape.logCount = captured.length;
       shape.lastLsn = captured.reduce((m, e) => Math.max(m, e.lsn), 0);
@@ -261,6 +263,8 @@ export class ShapeEngine {
       if (shape.state === 'snapshotting') {
         if (shape.visibility === null || !visibleInSnapshot(shape.visibility, txn.xid)) shape.captured.push({ xid: txn.xid, entries });
       } else if (shape.state === 'ready') {
+        // The stream can lag behind a snapshot taken after this transaction committed: the snapshot has it.
+        if (alreadyInSnapshot(shape, txn.commitLsn, txn.xid)) continue;
         this.#queue.push(...entries);
         this.#touched.add(shape);
       }

@@ -34,6 +34,11 @@ export interface ShapeRuntime {
   snapshotError: unknown;
   /** Set once the snapshot's pg_current_snapshot() is known. */
   visibility: Visibility | null;
+  /**
+   * WAL insert position read inside the snapshot (after it was taken): a transaction committing at or
+   * after it is never in the snapshot; one before it is iff `visibility` says so. 0 = no snapshot filter.
+   */
+  snapshotLsn: number;
   /** Stream changes captured while the snapshot runs, flushed with markReady. */
   captured: Array<{ xid: number; entries: LogEntry[] }>;
   /** Commit LSN of the newest entry in this shape's log (0 = empty). */

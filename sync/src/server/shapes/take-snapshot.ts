@@ -6,6 +6,7 @@ import { CONTROL_SNAPSHOT_END, OPERATION_INSERT } from '../../protocol/constants
 import { qualifiedName, quoteIdent } from '../schema/table-name';
 import type { ShapeStore } from '../store/shape-store';
 import { rowKey, wake, type ShapeRuntime } from './shape-runtime';
+import { parseLsn } from '../replication/lsn';
 import { parseSnapshot, visibleInSnapshot } from './visibility';
 
 export interface TakeSnapshotOptions {
@@ -31,9 +32,14 @@ export async function takeSnapshot({ sql, store, shape, pageSize }: TakeSnapshot
   const headers = `"headers":{"operation":"${OPERATION_INSERT}","relation":${relation}}`;
 
   await sql.begin('isolation level repeatable read read only', async (tx) => {
-    const [snap] = await tx.unsafe<{ snap: string }[]>('select pg_current_snapshot()::text as snap');
+    // One statement: the snapshot is taken at its start, so the insert position read during it is past
+    // every commit record the snapshot can see.
+    const [snap] = await tx.unsafe<{ snap: string; lsn: string }[]>(
+      'select pg_current_snapshot()::text as snap, pg_current_wal_insert_lsn()::text as lsn',
+    );
     const visibility = parseSnapshot(snap?.snap ?? '0:0:');
     shape.visibility = visibility;
+    shape.snapshotLsn = Number(parseLsn(snap?.lsn ?? '0/0'));
     shape.captured = shape.captured.filter((c) => !visibleInSnapshot(visibility, c.xid));
     shape.snapshotEnd = JSON.stringify({
       headers: { control: CONTROL_SNAPSHOT_END, xmin: visibility.raw.xmin, xmax: visibility.raw.xmax, xip_list: visibility.raw.xip },

@@ -25,3 +25,24 @@ export function visibleInSnapshot(v: Visibility, xid: number): boolean {
   if (!precedes(xid, v.xmax)) return false;
   return !v.xip.has(xid);
 }
+
+/**
+ * True when a transaction arriving from the stream for a READY shape is already in its snapshot (the
+ * stream lagged behind the snapshot): only transactions committed before the snapshot's WAL position can
+ * be, and of those exactly the ones its xid snapshot saw.
+ */
+export function alreadyInSnapshot(
+  shape: { snapshotLsn: number; visibility: Visibility | null },
+  commitLsn: number,
+  xid: number,
+): boolean {
+  return commitLsn < shape.snapshotLsn && shape.visibility !== null && visibleInSnapshot(shape.visibility, xid);
+}
+
+/** The visibility a stored snapshot-end control message describes (null when it has none). */
+export function visibilityOfSnapshotEnd(snapshotEnd: string): Visibility | null {
+  if (snapshotEnd === '') return null;
+  const { headers } = JSON.parse(snapshotEnd) as { headers: { xmin?: string; xmax?: string; xip_list?: string[] } };
+  if (headers.xmin === undefined || headers.xmax === undefined) return null;
+  return parseSnapshot(`${headers.xmin}:${headers.xmax}:${(headers.xip_list ?? []).join(',')}`);
+}

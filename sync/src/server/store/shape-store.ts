@@ -18,6 +18,8 @@ export interface StoredShape {
   pageCount: number;
   /** snapshot-end control message JSON. */
   snapshotEnd: string;
+  /** WAL insert position read inside the snapshot (see ShapeRuntime.snapshotLsn); 0 = none. */
+  snapshotLsn: number;
   createdAt: number;
 }
 
@@ -37,7 +39,8 @@ const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null) without rowid;
 create table if not exists shapes (
   handle text primary key, def_key text not null, definition text not null, schema text not null,
-  status text not null, page_count integer not null, snapshot_end text not null, created_at integer not null
+  status text not null, page_count integer not null, snapshot_end text not null, created_at integer not null,
+  snapshot_lsn integer not null default 0
 ) without rowid;
 create table if not exists snapshot_pages (handle text not null, page integer not null, body text not null,
   primary key (handle, page)) without rowid;
@@ -61,6 +64,9 @@ export class ShapeStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.exec(SCHEMA);
+    // Stores written before snapshot_lsn existed: their shapes get 0 (no snapshot filter, as before).
+    const columns = this.db.prepare('select name from pragma_table_info(?)').pluck().all('shapes') as string[];
+    if (!columns.includes('snapshot_lsn')) this.db.exec('alter table shapes add column snapshot_lsn integer not null default 0');
     this.#append = this.db.prepare('insert or ignore into log (handle, lsn, op, body) values (?, ?, ?, ?)');
     this.#setCursor = this.db.prepare(`insert into meta (key, value) values ('cursor', ?)
       on conflict (key) do update set value = excluded.value`);
@@ -107,8 +113,8 @@ export class ShapeStore {
 
   createShape(shape: StoredShape): void {
     this.db
-      .prepare(`insert into shapes (handle, def_key, definition, schema, status, page_count, snapshot_end, created_at)
-        values (@handle, @defKey, @definition, @schema, @status, @pageCount, @snapshotEnd, @createdAt)`)
+      .prepare(`insert into shapes (handle, def_key, definition, schema, status, page_count, snapshot_end, snapshot_lsn, created_at)
+        values (@handle, @defKey, @definition, @schema, @status, @pageCount, @snapshotEnd, @snapshotLsn, @createdAt)`)
       .run(shape);
   }
 
@@ -121,19 +127,19 @@ export class ShapeStore {
   }
 
   /** Marks a shape's snapshot complete and writes the changes captured while it was taken, atomically. */
-  markReady(handle: string, pageCount: number, snapshotEnd: string, captured: readonly LogEntry[]): void {
+  markReady(handle: string, pageCount: number, snapshotEnd: string, snapshotLsn: number, captured: readonly LogEntry[]): void {
     this.db.transaction(() => {
       for (const e of captured) this.#append.run(e.handle, e.lsn, e.op, e.body);
       this.db
-        .prepare("update shapes set status = 'ready', page_count = ?, snapshot_end = ? where handle = ?")
-        .run(pageCount, snapshotEnd, handle);
+        .prepare("update shapes set status = 'ready', page_count = ?, snapshot_end = ?, snapshot_lsn = ? where handle = ?")
+        .run(pageCount, snapshotEnd, snapshotLsn, handle);
     })();
   }
 
   shapes(): StoredShape[] {
     return this.db
       .prepare(`select handle, def_key as defKey, definition, schema, status, page_count as pageCount,
-        snapshot_end as snapshotEnd, created_at as createdAt from shapes`)
+        snapshot_end as snapshotEnd, snapshot_lsn as snapshotLsn, created_at as createdAt from shapes`)
       .all() as StoredShape[];
   }
 
