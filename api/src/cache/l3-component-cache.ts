@@ -1,3 +1,4 @@
+import { withTransaction } from '../mutations/with-transaction';
 import { createHash, randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { registerMediaAsset } from '../media/media-assets-repo';
@@ -44,7 +45,7 @@ export function createL3ComponentCache(options: L3ComponentCacheOptions): L3Comp
       let created = 0;
       for (const c of components) {
         const stored = await media.put(render(c), 'image/png');
-        await sql.begin(async (tx) => {
+        await withTransaction(sql, async (tx) => {
           const asset = await registerMediaAsset({ sql: tx, media: stored, newId: newId() });
           const res = await tx`
             insert into component_cache (id, tenant_id, kind, descriptor_key, descriptor, media_asset_id)

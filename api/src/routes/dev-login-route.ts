@@ -1,3 +1,4 @@
+import { withTransaction } from '../mutations/with-transaction';
 import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { z } from 'zod';
@@ -38,7 +39,7 @@ export function devLoginRoute({ sql, jwtSecret, clock, now, startingCredits = DE
       });
     }
     const { email, displayName = email.split('@')[0] ?? '' } = parsed.data;
-    const userId = await sql.begin(async (tx) => {
+    const userId = await withTransaction(sql, async (tx) => {
       const [existing] = await tx<{ id: string }[]>`select id from users where email = ${email}`;
       if (existing) return existing.id;
       const id = parsed.data.userId ?? uuidV7(now());

@@ -79,6 +79,33 @@ describe('vector search routes', () => {
     expect(pub.results).toHaveLength(1);
   });
 
+  it('ranks a project\'s characters exactly, however many faces of other projects sit closer in the index', async () => {
+    const sql = h.db.sql;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    const query = Array.from({ length: 512 }, rand);
+    const near = (spread: number) => query.map((x) => x + spread * rand());
+    const crowd = randomUUID();
+    const mine = randomUUID();
+    await sql`insert into projects (id, user_id, title) values (${crowd}, ${other.userId}, 'crowd'), (${mine}, ${user.userId}, 'mine')`;
+    // 2,000 faces of another project right around the query; this project's 150 faces further away.
+    const crowdRows = Array.from({ length: 2000 }, (_, i) => ({ id: randomUUID(), project_id: crowd, name: `c${i}`, face_embedding: toPgVector(near(0.3)) }));
+    const mineFaces = Array.from({ length: 150 }, () => near(1.5));
+    const mineRows = mineFaces.map((f, i) => ({ id: randomUUID(), project_id: mine, name: `m${i}`, face_embedding: toPgVector(f) }));
+    for (let i = 0; i < crowdRows.length; i += 500) await sql`insert into characters ${sql(crowdRows.slice(i, i + 500))}`;
+    await sql`insert into characters ${sql(mineRows)}`;
+    const cosine = (a: number[], b: number[]) => {
+      let dot = 0, na = 0, nb = 0;
+      for (let i = 0; i < a.length; i++) { dot += (a[i] ?? 0) * (b[i] ?? 0); na += (a[i] ?? 0) ** 2; nb += (b[i] ?? 0) ** 2; }
+      return dot / Math.sqrt(na * nb);
+    };
+    const exact = mineRows.map((r, i) => ({ id: r.id, sim: cosine(query, mineFaces[i] ?? []) })).sort((a, b) => b.sim - a.sim).slice(0, 10);
+    const res = await post('/v1/search/characters', user.token, { projectId: mine, vector: query, k: 10 });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: Array<{ id: string }> };
+    expect(results.map((r) => r.id)).toEqual(exact.map((e) => e.id));
+  });
+
   it('rejects wrong dimensions, NaN-free but wrong shapes, foreign projects, missing auth', async () => {
     expect((await post('/v1/search/characters', user.token, { projectId, vector: [1, 2, 3] })).status).toBe(400);
     const bad = await post('/v1/search/characters', user.token, { projectId, vector: face(1, 1), characterId: ids.mara });
