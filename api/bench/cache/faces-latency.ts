@@ -19,6 +19,10 @@ export interface FacesBenchOptions {
 const TARGET = { text: 'p95 < 10 ms', percentile: 95, ms: 10 } as const;
 const PROJECTS = 50;
 const PROJECT_EXACT = 'select id from bench_faces where project_id = $2 order by face_embedding <=> $1::vector limit 10';
+/** The statement POST /v1/search/characters runs (search-routes.ts nearestInProject): exact within the project. */
+const PROJECT_ROUTE = `with candidates as materialized (
+    select id, face_embedding from bench_faces where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid)
+  select id from candidates order by face_embedding <=> $1::vector limit 10`;
 
 export async function runFacesBench({ env, faces, log, r, queries = 200 }: FacesBenchOptions): Promise<void> {
   const { sql } = env;
@@ -56,18 +60,23 @@ export async function runFacesBench({ env, faces, log, r, queries = 200 }: Faces
       truthAll.push(new Set((await exact.unsafe<{ id: string }[]>('select id from bench_faces order by face_embedding <=> $1::vector limit 10', [q.vec])).map((x) => x.id)));
       truthProject.push(new Set((await exact.unsafe<{ id: string }[]>(PROJECT_EXACT, [q.vec, q.project])).map((x) => x.id)));
     }
-    // Timed on its own (the loop above interleaves full-table scans that evict the project's pages).
-    for (let i = -qs.length; i < qs.length; i++) {
-      const q = qs[(i + qs.length) % qs.length] as (typeof qs)[number];
-      const t = performance.now();
-      await exact.unsafe(PROJECT_EXACT, [q.vec, q.project]);
-      if (i >= 0) exactProjectMs.push(performance.now() - t);
-    }
   } finally {
     exact.release();
   }
+  // The route's statement, timed on its own with default settings (the loop above interleaves full-table
+  // scans that evict the project's pages, so one untimed pass first); its recall is checked too.
+  let routeRecall = 0;
+  for (let i = -qs.length; i < qs.length; i++) {
+    const q = qs[(i + qs.length) % qs.length] as (typeof qs)[number];
+    const t = performance.now();
+    const rows = await sql.unsafe<{ id: string }[]>(PROJECT_ROUTE, [q.vec, q.project, null]);
+    if (i < 0) continue;
+    exactProjectMs.push(performance.now() - t);
+    const want = truthProject[i] as Set<string>;
+    routeRecall += rows.filter((x) => want.has(x.id)).length / Math.max(1, want.size) / qs.length;
+  }
   log(`  faces exact ground truth for ${queries} queries × 2 in ${seconds(t2)}`);
-  log(latencyRow(`faces top-10 in a project of ~${Math.round(faces / PROJECTS)}, exact (bitmap + sort)`, TARGET, exactProjectMs, '  recall@10 1 (exact)'));
+  log(latencyRow(`faces top-10 in a project of ~${Math.round(faces / PROJECTS)} (route query: project index + exact ranking)`, TARGET, exactProjectMs, `  recall@10 ${routeRecall.toFixed(3)} (≥ 0.95)`, routeRecall >= 0.95));
 
   const ann = await sql.reserve();
   try {
@@ -77,8 +86,8 @@ export async function runFacesBench({ env, faces, log, r, queries = 200 }: Faces
       await ann.unsafe(`set hnsw.ef_search = ${ef}`);
       for (const [label, text, truth] of [
         [`faces top-10 over ${faces} (HNSW, ef_search=${ef})`, 'select id from bench_faces order by face_embedding <=> $1::vector limit 10', truthAll],
-        // The query POST /v1/search/characters runs (search-routes.ts): within one project.
-        [`faces top-10 in a project of ~${Math.round(faces / PROJECTS)} (route query, ef=${ef})`, 'select id from bench_faces where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid order by face_embedding <=> $1::vector limit 10', truthProject],
+        // The filtered-HNSW alternative for one project (what the route ran before; kept for comparison).
+        [`faces top-10 in a project of ~${Math.round(faces / PROJECTS)} (filtered HNSW, not the route, ef=${ef})`, 'select id from bench_faces where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid order by face_embedding <=> $1::vector limit 10', truthProject],
       ] as const) {
         const samples: number[] = [];
         let recall = 0;
@@ -99,7 +108,7 @@ export async function runFacesBench({ env, faces, log, r, queries = 200 }: Faces
     }
     const plan = await ann.unsafe<{ 'QUERY PLAN': string }[]>('explain select id from bench_faces where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid order by face_embedding <=> $1::vector limit 10', [qs[0]?.vec ?? '', qs[0]?.project ?? '', null]);
     const scan = plan.map((x) => x['QUERY PLAN'].trim()).find((l) => l.includes('Scan'));
-    log(`  route query plan: ${scan ?? '?'}`);
+    log(`  filtered-HNSW plan: ${scan ?? '?'}`);
   } finally {
     ann.release();
   }
