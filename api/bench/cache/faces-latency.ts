@@ -21,8 +21,9 @@ const PROJECTS = 50;
 const PROJECT_EXACT = 'select id from bench_faces where project_id = $2 order by face_embedding <=> $1::vector limit 10';
 /** The statement POST /v1/search/characters runs (search-routes.ts nearestInProject): exact within the project. */
 const PROJECT_ROUTE = `with candidates as materialized (
-    select id, face_embedding from bench_faces where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid)
-  select id from candidates order by face_embedding <=> $1::vector limit 10`;
+    select id, face_embedding <=> $1::vector as distance from bench_faces
+     where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid)
+  select id from candidates order by distance limit 10`;
 
 export async function runFacesBench({ env, faces, log, r, queries = 200 }: FacesBenchOptions): Promise<void> {
   const { sql } = env;
