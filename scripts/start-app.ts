@@ -10,10 +10,24 @@ export interface RunAppOptions {
   log: (line: string) => void;
 }
 
-function untilSignal(): Promise<void> {
+/**
+ * Resolves on the first SIGINT/SIGTERM and keeps absorbing later ones: a Ctrl-C reaches this process twice
+ * (from the terminal's process group and relayed by tsx), and a second signal with no listener would kill
+ * it halfway through stopping Postgres and Redis.
+ */
+function untilSignal(log: (line: string) => void): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    let received = false;
+    const onSignal = () => {
+      if (received) {
+        log('still stopping (shutting Postgres and Redis down cleanly)…');
+        return;
+      }
+      received = true;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }
 
@@ -39,7 +53,7 @@ export async function runApp({ root, log }: RunAppOptions): Promise<number> {
       log(`demo login: curl -s -X POST ${server.url}/v1/auth/dev-login -H 'content-type: application/json' -d '{"email":"${DEMO_USER_EMAIL}"}'`);
     }
     log('Ctrl-C stops the server, Postgres and Redis');
-    await untilSignal();
+    await untilSignal(log);
     log('stopping');
     await server.stop();
   } finally {
