@@ -9,6 +9,7 @@ import { createCacheMetrics } from '../cache/cache-metrics';
 import type { ServerClock } from '../clock/server-clock';
 import { ApiError } from '../errors/api-error';
 import { errorHandler } from '../http/on-error';
+import { readBody } from '../http/require-json';
 import { createLocalMediaStore } from '../media/local-media-store';
 import { MEDIA_EXTENSIONS, type MediaStore } from '../media/media-store';
 import type { Embedder } from '../vector/embedder';
@@ -89,15 +90,7 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
   });
 
   app.post('/v1/generations', requireAuth(deps.jwtSecret), async (c) => {
-    const raw: unknown = await c.req.json().catch(() => {
-      throw new ApiError('invalid_body', 'The body is not JSON');
-    });
-    const parsed = generationRequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
-      throw new ApiError('invalid_body', 'The body is not a valid generation request', { issues });
-    }
-    const body = parsed.data;
+    const body = await readBody(c.req, generationRequestSchema, 'The body is not a valid generation request');
     const userId = c.get('userId');
     const provider = providers.get(body.parameters.model_provider);
     if (provider === undefined) {

@@ -3,9 +3,8 @@ import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import type { AuthVariables } from '../auth/require-auth';
 import type { ServerClock } from '../clock/server-clock';
-import { ApiError } from '../errors/api-error';
 import { isRetryableSqlState, sqlState } from '../errors/pg-error';
-import { readJson, requireJson } from '../http/require-json';
+import { readBody, requireJson } from '../http/require-json';
 import { FastPathAbandoned } from '../mutations/apply-batch-fast';
 import { applyMutations, type ApplyMutationsResult } from '../mutations/apply-mutations';
 import { mutationBatchSchema } from '../mutations/mutation-schema';
@@ -26,12 +25,7 @@ export interface MutationsRouteDeps {
 /** POST /v1/mutations: one batch, one transaction, a result per mutation plus the txid. */
 export function mutationsRoute({ sql, clock, logger, metrics, maxAttempts = 5, fastPath = true }: MutationsRouteDeps) {
   return new Hono<{ Variables: AuthVariables & { requestId: string } }>().post('/', requireJson, async (c) => {
-    const parsed = mutationBatchSchema.safeParse(await readJson(c.req));
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
-      throw new ApiError('invalid_body', 'The body is not a valid mutation batch', { issues });
-    }
-    const { clientId, mutations } = parsed.data;
+    const { clientId, mutations } = await readBody(c.req, mutationBatchSchema, 'The body is not a valid mutation batch');
     const userId = c.get('userId');
     let outcome: ApplyMutationsResult | undefined;
     let fast = fastPath;

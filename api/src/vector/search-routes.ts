@@ -2,10 +2,10 @@ import { BRAIN_STYLE_DIMENSIONS, FACE_EMBEDDING_DIMENSIONS } from '@storyforge/d
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
-import type { z } from 'zod';
 import { requireAuth, type AuthVariables } from '../auth/require-auth';
 import { ApiError } from '../errors/api-error';
 import { errorHandler } from '../http/on-error';
+import { readBody } from '../http/require-json';
 import { brainSearchSchema, characterSearchSchema, consistencySchema } from './search-schemas';
 import { withTransaction } from '../mutations/with-transaction';
 import { checkVector, cosineSimilarity, fromPgVector, similarityFromPgDistance, toPgVector } from './similarity';
@@ -16,18 +16,6 @@ export interface SearchRoutesDeps {
   jwtSecret: string;
   /** HNSW candidate list for the brain marketplace search (global index with a visibility filter). */
   efSearch?: number;
-}
-
-async function parse<T extends z.ZodType>(schema: T, c: { req: { json(): Promise<unknown> } }): Promise<z.infer<T>> {
-  const raw: unknown = await c.req.json().catch(() => {
-    throw new ApiError('invalid_body', 'The body is not JSON');
-  });
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
-    throw new ApiError('invalid_body', 'Invalid search request', { issues });
-  }
-  return parsed.data;
 }
 
 function vectorOrThrow(values: number[], dims: number): string {
@@ -83,7 +71,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps) {
   }
 
   app.post('/v1/search/characters', async (c) => {
-    const body = await parse(characterSearchSchema, c);
+    const body = await readBody(c.req, characterSearchSchema, 'Invalid search request');
     await ownProject(c.get('userId'), body.projectId);
     let vec: string;
     if (body.characterId !== undefined) {
@@ -103,7 +91,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps) {
   });
 
   app.post('/v1/search/characters/:id/consistency', async (c) => {
-    const body = await parse(consistencySchema, c);
+    const body = await readBody(c.req, consistencySchema, 'Invalid search request');
     const id = c.req.param('id');
     const vec = vectorOrThrow(body.vector, FACE_EMBEDDING_DIMENSIONS);
     const [ch] = await sql<{ project_id: string; face: string | null }[]>`select project_id, face_embedding::text as face from characters where id = ${id}`;
@@ -119,7 +107,7 @@ export function createSearchRoutes(deps: SearchRoutesDeps) {
   });
 
   app.post('/v1/search/brains', async (c) => {
-    const body = await parse(brainSearchSchema, c);
+    const body = await readBody(c.req, brainSearchSchema, 'Invalid search request');
     const userId = c.get('userId');
     let vec: string;
     if (body.brainId !== undefined) {
