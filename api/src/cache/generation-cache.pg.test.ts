@@ -183,7 +183,7 @@ describe('L4 predictive', () => {
     const asked: string[] = [];
     const refused = cache.serve(req('Iris meets a stranger on the pier'), {
       requestId: randomUUID(),
-      canPay: (usd, layer) => (asked.push(`${layer}:${usd}`), false),
+      reserve: async (usd, layer) => (asked.push(`${layer}:${usd}`), false),
     });
     await expect(refused).rejects.toMatchObject({ code: 'insufficient_credits', status: 402, details: { layer: 'miss', costUsd: 0.5 } });
     expect(asked).toEqual(['L4:0.5', 'miss:0.5']);

@@ -47,12 +47,14 @@ export interface ServeOptions {
   /** Enables L4 pre-generation after this request: the project's beats and where this scene sits. */
   predict?: { beats: readonly BeatLike[]; beatIndex: number; context: ProjectContext };
   /**
-   * Whether the caller can pay `costUsd` for an answer from `layer`, asked before a paid answer is taken
-   * (L4: its pre-generation's price) or rendered (L3/miss: the provider's quote). L1/L2 hits are free and
-   * never asked. No → L4 leaves the prediction for later; a render throws 402 `insufficient_credits`
-   * having spent nothing. A snapshot check: the ledger's guarded debit stays the last line.
+   * Reserves (holds) `costUsd` for an answer from `layer` before a paid answer is taken (L4: the matching
+   * prediction's price, before it is claimed) or rendered (L3/miss: the provider's quote). L1/L2 hits are
+   * free and never ask. A later call replaces the earlier hold of this request (an L4 hold whose prediction
+   * a concurrent request took becomes the render's). false → L4 leaves the prediction for later; a render
+   * throws 402 `insufficient_credits` having rendered and cached nothing. The caller settles the hold
+   * against the result and releases it if `serve` throws (the HTTP route: credit-reservation.ts).
    */
-  canPay?: (costUsd: number, layer: Layer) => boolean;
+  reserve?: (costUsd: number, layer: Layer) => Promise<boolean>;
 }
 
 export interface ServeResult {
@@ -143,9 +145,10 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
           result = finish('L2', l2.video, L2_HIT_COST_USD, { similarity: l2.similarity });
         }
       }
-      if (result === null && deps.l4 !== undefined && probe !== null && (options.canPay?.(fullCostUsd, 'L4') ?? true)) {
+      if (result === null && deps.l4 !== undefined && probe !== null) {
+        const reserve = options.reserve;
         t = timer();
-        const l4 = await deps.l4.lookup(req, probe);
+        const l4 = await deps.l4.lookup(req, probe, reserve === undefined ? undefined : (usd) => reserve(usd, 'L4'));
         observeLookup(deps.metrics, 'L4', (timer() - t) / 1000);
         if (l4 !== null) {
           deps.metrics?.pregenerations.inc({ outcome: 'used' });
@@ -171,7 +174,7 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
       }
       const layer: Layer = reuse > 0 ? 'L3' : 'miss';
       const quoteUsd = deps.provider(req.parameters.model_provider).quoteUsd(req.parameters, reuse);
-      if (options.canPay !== undefined && !options.canPay(quoteUsd, layer)) {
+      if (options.reserve !== undefined && !(await options.reserve(quoteUsd, layer))) {
         throw new ApiError('insufficient_credits', `This request needs a ${layer === 'L3' ? 'partial' : 'full'} render costing $${quoteUsd.toFixed(2)}`, { costUsd: quoteUsd, layer });
       }
       const { video, latencyMs } = await render(req, req.prompt, reuse, options.requestId);

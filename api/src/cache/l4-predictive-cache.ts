@@ -73,7 +73,11 @@ export interface L4Stats {
 }
 
 export interface L4PredictiveCache {
-  lookup(req: CacheRequest, probe: L2Probe): Promise<L4Hit | null>;
+  /**
+   * The best matching prediction, claimed (used once). `reserve`, when given, is asked with a candidate's
+   * price before it is claimed; false → null with every prediction left for later.
+   */
+  lookup(req: CacheRequest, probe: L2Probe, reserve?: (costUsd: number) => Promise<boolean>): Promise<L4Hit | null>;
   /** Pre-generates the confident predictions within budget; returns how many were generated. */
   pregenerate(options: PregenerateOptions): Promise<{ generated: number; spentUsd: number }>;
   /**
@@ -122,7 +126,7 @@ export function createL4PredictiveCache(options: L4PredictiveCacheOptions): L4Pr
         spentTodayUsd: spent / MICRO_USD,
       };
     },
-    async lookup(req, probe) {
+    async lookup(req, probe, reserve) {
       const keys = l4Keys(keyPrefix, req.projectId);
       const t = now();
       const candidates: Array<{ p: Prediction; similarity: number }> = [];
@@ -136,6 +140,7 @@ export function createL4PredictiveCache(options: L4PredictiveCacheOptions): L4Pr
       }
       // Best first; if a concurrent request took one, the next best may still serve this one.
       for (const c of candidates.sort((a, b) => b.similarity - a.similarity)) {
+        if (reserve !== undefined && !(await reserve(c.p.video.costUsd))) return null;
         if (await ledger.take(keys, c.p.id)) return { video: c.p.video, similarity: c.similarity, predictionId: c.p.id };
       }
       return null;

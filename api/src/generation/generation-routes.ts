@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import type { VectorStore } from '../vector/vector-store';
 import { loadGenerationContext } from './generation-context';
 import { creditsCharged, creditsFor } from './credits-charged';
 import { generationRequestSchema } from './generation-request-schema';
+import { createCreditReservation } from './credit-reservation';
 import { recordGeneration } from './record-generation';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
@@ -97,37 +99,45 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
       throw new ApiError('unprocessable', `Provider ${body.parameters.model_provider} is not configured on this server`, { provider: body.parameters.model_provider });
     }
     const ctx = await loadGenerationContext({ sql: deps.sql, userId, projectId: body.projectId, sceneId: body.sceneId, brainId: body.brainId });
-    // Charged on what answering will actually cost: the cache asks before it takes a paid L4 prediction or
-    // renders (L1/L2 hits are free, so a user with no credits still gets them). This balance is a snapshot;
-    // a concurrent spend is caught by the ledger's guarded debit in recordGeneration (402, nothing recorded).
-    const [user] = await deps.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
-    const balance = user?.credits_balance ?? 0;
-    const requestId = crypto.randomUUID();
-    const result = await cache.serve(
-      { tenantId: userId, projectId: body.projectId, prompt: body.prompt, parameters: body.parameters, brainId: ctx.brainId, modelVersion: provider.modelVersion, characterNames: ctx.characterNames },
-      {
-        requestId,
-        canPay: (costUsd) => creditsFor(costUsd) <= balance,
-        ...(body.regenerate === true ? { regenerate: true } : {}),
-        ...(ctx.beats === null
-          ? {}
-          : { predict: { beats: ctx.beats, beatIndex: ctx.sceneIndex, context: { characters: ctx.characterNames, ...(ctx.setting === undefined ? {} : { setting: ctx.setting }) } } }),
-      },
-    ).catch((error: unknown) => {
-      if (!(error instanceof ApiError) || error.code !== 'insufficient_credits') throw error;
-      const required = creditsFor(Number(error.details.costUsd));
-      throw new ApiError('insufficient_credits', `This generation costs ${required} credits, you have ${balance}`, { required, balance, layer: error.details.layer });
+    // Credits are held before anything paid happens: the cache reserves when it is about to take a paid L4
+    // prediction or render (L1/L2 hits are free, so a user with no credits still gets them). The hold is a
+    // committed guarded debit, so of two concurrent misses with credits for one, the second is refused
+    // before it renders and nothing of it reaches L1/L2 (its retry is not a free hit). Afterwards the hold
+    // is settled to what the answer cost, or refunded if serving or recording fails.
+    const versionId = randomUUID();
+    const reservation = createCreditReservation({ sql: deps.sql, userId, referenceId: versionId, logger: deps.logger });
+    const result = await cache
+      .serve(
+        { tenantId: userId, projectId: body.projectId, prompt: body.prompt, parameters: body.parameters, brainId: ctx.brainId, modelVersion: provider.modelVersion, characterNames: ctx.characterNames },
+        {
+          requestId: randomUUID(),
+          reserve: (costUsd) => reservation.hold(creditsFor(costUsd)),
+          ...(body.regenerate === true ? { regenerate: true } : {}),
+          ...(ctx.beats === null
+            ? {}
+            : { predict: { beats: ctx.beats, beatIndex: ctx.sceneIndex, context: { characters: ctx.characterNames, ...(ctx.setting === undefined ? {} : { setting: ctx.setting }) } } }),
+        },
+      )
+      .catch(async (error: unknown) => {
+        await reservation.release(error);
+        if (!(error instanceof ApiError) || error.code !== 'insufficient_credits') throw error;
+        const required = creditsFor(Number(error.details.costUsd));
+        const balance = reservation.balance ?? (await currentBalance(deps.sql, userId));
+        throw new ApiError('insufficient_credits', `This generation costs ${required} credits, you have ${balance}`, { required, balance, layer: error.details.layer });
+      });
+    const recorded = await recordGeneration({ sql: deps.sql, clock: deps.clock, userId, body, result, versionId }).catch(async (error: unknown) => {
+      await reservation.release(error);
+      throw error;
     });
-    const credits = creditsCharged(result);
-    const recorded = await recordGeneration({ sql: deps.sql, clock: deps.clock, userId, body, result, credits });
+    const { charged } = await reservation.settle(creditsCharged(result));
     return c.json({
       layer: result.layer,
       versionId: recorded.versionId,
       videoUrl: result.video.videoUrl,
       thumbnailUrl: result.video.thumbnailUrl,
       costUsd: result.costUsd,
-      creditsCharged: credits,
-      creditsBalance: recorded.balance,
+      creditsCharged: charged,
+      creditsBalance: reservation.balance,
       latencyMs: Math.round(result.latencyMs),
       ...(result.similarity === undefined ? {} : { similarity: result.similarity }),
       txid: recorded.txid,
@@ -153,4 +163,9 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
       await Promise.all([...pending]);
     },
   };
+}
+
+async function currentBalance(sql: postgres.Sql, userId: string): Promise<number> {
+  const [user] = await sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
+  return user?.credits_balance ?? 0;
 }
