@@ -11,11 +11,23 @@ import { debitCredits, grantCredits } from '../ledger/credits';
 import { withTransaction } from '../mutations/with-transaction';
 import { createHarness, hlcAt, m, statuses, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
 import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
+import { createSimulatedProvider } from './simulated-provider';
+import type { VideoProvider } from './video-provider';
 
 let h: Harness;
 let redis: Redis;
 let dir: string;
 let gen: GenerationRoutes;
+/** Calls to a provider's generate (every render, paid or failed). */
+let renders = 0;
+/** What the 'sora' test provider bills, overriding its quote (a provider whose invoice differs). */
+let soraBillsUsd = 0.5;
+
+/** The simulated provider under another id, counting renders and optionally replacing what generate does. */
+function testProvider(id: string, generate?: VideoProvider['generate']): VideoProvider {
+  const sim = createSimulatedProvider({ id });
+  return { ...sim, generate: (input) => (renders++, (generate ?? sim.generate)(input)) };
+}
 
 beforeAll(async () => {
   h = await createHarness({ startingCredits: 120 });
@@ -30,6 +42,11 @@ beforeAll(async () => {
     jwtSecret: TEST_JWT_SECRET,
     mediaDir: dir,
     redisKeyPrefix: testKeyPrefix(),
+    providers: new Map([
+      ['simulated', testProvider('simulated')],
+      ['kling', testProvider('kling', () => Promise.reject(new Error('provider is down')))],
+      ['sora', testProvider('sora', async (input) => ({ ...(await createSimulatedProvider({ id: 'sora' }).generate(input)), costUsd: soraBillsUsd }))],
+    ]),
   });
 });
 afterAll(async () => {
@@ -59,6 +76,18 @@ async function setBalance(userId: string, target: number): Promise<void> {
     if (delta > 0) await grantCredits({ tx, userId, amount: delta, reason: 'adjustment' });
     if (delta < 0) await debitCredits({ tx, userId, amount: -delta, reason: 'adjustment' });
   });
+}
+
+/** Every ledger row's balance_after follows from the one before, and the last one is the user's balance. */
+async function expectLedgerConsistent(userId: string): Promise<void> {
+  const rows = await h.db.sql<{ delta: number; balance_after: number }[]>`select delta, balance_after from credit_ledger where user_id = ${userId} order by id`;
+  let running = 0;
+  for (const r of rows) {
+    running += r.delta;
+    expect(r.balance_after).toBe(running);
+  }
+  const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
+  expect(user?.credits_balance).toBe(running);
 }
 
 async function ledgerOf(userId: string): Promise<string[]> {
@@ -144,15 +173,59 @@ describe('POST /v1/generations', () => {
   it('two concurrent misses with credits for one: one is served, the other 402, the balance never below 0', async () => {
     const { token, userId, projectId, sceneId } = await setup();
     await setBalance(userId, 50);
-    const [a, b] = await Promise.all([
-      post(token, { projectId, sceneId, prompt: 'a glass whale swimming through clouds', parameters }),
-      post(token, { projectId, sceneId, prompt: 'a copper robot painting a mural', parameters }),
-    ]);
-    expect([a.status, b.status].sort()).toEqual([200, 402]);
+    const rendersBefore = renders;
+    const bodies = [
+      { projectId, sceneId, prompt: 'a glass whale swimming through clouds', parameters },
+      { projectId, sceneId, prompt: 'a copper robot painting a mural', parameters },
+    ];
+    const [a, b] = await Promise.all(bodies.map((body) => post(token, body)));
+    expect([a?.status, b?.status].sort()).toEqual([200, 402]);
     const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
     expect(user?.credits_balance).toBe(0);
     expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(1);
     expect((await ledgerOf(userId)).filter((l) => l.startsWith('generation:'))).toEqual(['generation:-50']);
+
+    // Regression: the refused request used to render and insert its video into L1/L2 before its debit
+    // failed, so retrying it was a free L1 hit. Now the hold is refused before rendering: the retry is
+    // refused again, and only the winner ever rendered.
+    const loser = bodies[a?.status === 402 ? 0 : 1];
+    const retry = await post(token, loser);
+    expect(retry.status).toBe(402);
+    expect(await retry.json()).toMatchObject({ code: 'insufficient_credits', details: { balance: 0 } });
+    expect(renders - rendersBefore).toBe(1);
+    expect(await h.db.sql`select id from semantic_cache_entries where tenant_id = ${userId} and prompt = ${loser?.prompt ?? ''}`).toHaveLength(0);
+    expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(1);
+    await expectLedgerConsistent(userId);
+  });
+
+  it('a render that fails refunds the hold: balance unchanged, the ledger shows the debit and its refund, nothing cached', async () => {
+    const { token, userId, projectId, sceneId } = await setup();
+    const prompt = 'a paper crane folding itself on a windowsill';
+    const res = await post(token, { projectId, sceneId, prompt, parameters: { ...parameters, model_provider: 'kling' } });
+    expect(res.status).toBe(500);
+    const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
+    expect(user?.credits_balance).toBe(120);
+    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'refund:50']);
+    // Both rows name the version id that was never recorded.
+    const refs = await h.db.sql<{ reference_id: string }[]>`select reference_id from credit_ledger where user_id = ${userId} and reason <> 'grant'`;
+    expect(new Set(refs.map((r) => r.reference_id)).size).toBe(1);
+    expect(await h.db.sql`select id from scene_versions where id = ${refs[0]?.reference_id ?? ''} or scene_id = ${sceneId}`).toHaveLength(0);
+    expect(await h.db.sql`select id from semantic_cache_entries where tenant_id = ${userId} and prompt = ${prompt}`).toHaveLength(0);
+    await expectLedgerConsistent(userId);
+  });
+
+  it('settles the hold to what the provider billed: refunds an overestimate, debits a shortfall', async () => {
+    const { token, userId, projectId, sceneId } = await setup();
+    const p = (prompt: string) => ({ projectId, sceneId, prompt, parameters: { ...parameters, model_provider: 'sora' } });
+    soraBillsUsd = 0.3;
+    const cheaper = await post(token, p('a snail racing a tortoise on a garden path'));
+    expect(await cheaper.json()).toMatchObject({ layer: 'miss', creditsCharged: 30, creditsBalance: 90 });
+    soraBillsUsd = 0.6;
+    const dearer = await post(token, p('a hot air balloon over a desert canyon'));
+    expect(await dearer.json()).toMatchObject({ layer: 'miss', creditsCharged: 60, creditsBalance: 30 });
+    soraBillsUsd = 0.5;
+    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'refund:20', 'generation:-50', 'generation:-10']);
+    await expectLedgerConsistent(userId);
   });
 
   it('a partial L3 render needs only its partial price', async () => {
