@@ -3,8 +3,9 @@
 // brain, embedder and model → the HNSW path), scopes right at the exact-path limit (its worst case) and
 // many small scopes. Vectors are the default hashing embedder's, of generated prompts over a shared
 // vocabulary, so the geometry (sparse, lexical, shared hub words, exact duplicates) is what L2 stores.
-// Recall: on the big scope, top-k against exact ranking of the same scope (ties by distance count as
-// found), and how often a paraphrase query finds the entry it paraphrases.
+// Recall: on the big scope (HNSW) and on the largest scanned scopes (signature shortlist), top-k against
+// exact ranking of the same scope (ties by distance count as found), and how often a paraphrase query
+// finds the entry it paraphrases.
 import { randomUUID } from 'node:crypto';
 import { createHashingEmbedder } from '../../src/vector/hashing-embedder';
 import { createPgVectorStore } from '../../src/vector/pgvector-store';
@@ -23,10 +24,11 @@ export interface L2BenchOptions {
 }
 
 const TARGET = { text: 'p99 < 20 ms', percentile: 99, ms: 20 } as const;
-/** The store's default exactScopeLimit; the medium scopes sit exactly on it. */
-const DEFAULT_EXACT_SCOPE_LIMIT = 2000;
-/** Tuning knob: L2_EXACT_SCOPE_LIMIT=1000 runs the same rows with another limit (the store's option). */
-const EXACT_SCOPE_LIMIT = Number(process.env.L2_EXACT_SCOPE_LIMIT ?? DEFAULT_EXACT_SCOPE_LIMIT);
+/** The store's default scanScopeLimit; the medium scopes sit exactly on it. */
+const DEFAULT_SCAN_SCOPE_LIMIT = 2000;
+/** Tuning knobs: L2_SCAN_SCOPE_LIMIT=1000 / L2_SHORTLIST=128 run the same rows with other store options. */
+const SCAN_SCOPE_LIMIT = Number(process.env.L2_SCAN_SCOPE_LIMIT ?? DEFAULT_SCAN_SCOPE_LIMIT);
+const SHORTLIST = Number(process.env.L2_SHORTLIST ?? 64);
 const TOP_K = 5;
 
 const WORDS = {
@@ -57,7 +59,7 @@ export async function runL2Bench({ env, entries, log, r, queries = 300 }: L2Benc
   const smallCount = 1000;
   const small = Array.from({ length: smallCount }, () => ({ tenant: randomUUID(), prompts: [] as string[] }));
   const bigSize = Math.floor(entries / 2);
-  const mediumSize = Math.min(DEFAULT_EXACT_SCOPE_LIMIT, Math.floor(entries / 5 / mediumCount));
+  const mediumSize = Math.min(DEFAULT_SCAN_SCOPE_LIMIT, Math.floor(entries / 5 / mediumCount));
   const scopeOf = (i: number) => (i < bigSize ? big : i < bigSize + mediumSize * mediumCount ? (medium[(i - bigSize) % mediumCount] as typeof big) : (small[i % smallCount] as typeof big));
 
   const t0 = performance.now();
@@ -88,16 +90,16 @@ export async function runL2Bench({ env, entries, log, r, queries = 300 }: L2Benc
   await env.sql`create extension if not exists pg_prewarm`;
   const [warm] = await env.sql<{ pages: number }[]>`select (pg_prewarm('semantic_cache_entries_embedding_hnsw_idx') + pg_prewarm('semantic_cache_entries')
     + pg_prewarm('semantic_cache_entries_scope_idx'))::int as pages`;
-  log(`  L2 setup: ${entries} entries (hashing embedder, 1536-d, generated prompts): 1 scope of ${bigSize}, ${mediumCount} of ${mediumSize}, ${smallCount} of ~${Math.round((entries - bigSize - mediumSize * mediumCount) / smallCount)}; loaded in ${loadTime}, HNSW (m=16, ef_construction=64, as migrated) built in ${seconds(t1)}; exactScopeLimit ${EXACT_SCOPE_LIMIT}, ef_search 40 (store default), k ${TOP_K}, shared_buffers ${BENCH_SHARED_BUFFERS}, ${warm?.pages ?? 0} pages of HNSW index + heap + scope index prewarmed`);
+  log(`  L2 setup: ${entries} entries (hashing embedder, 1536-d, generated prompts): 1 scope of ${bigSize}, ${mediumCount} of ${mediumSize}, ${smallCount} of ~${Math.round((entries - bigSize - mediumSize * mediumCount) / smallCount)}; loaded in ${loadTime}, HNSW (m=16, ef_construction=64, as migrated) built in ${seconds(t1)}; scanScopeLimit ${SCAN_SCOPE_LIMIT}, shortlist ${SHORTLIST}, ef_search 40 (store default), k ${TOP_K}, shared_buffers ${BENCH_SHARED_BUFFERS}, ${warm?.pages ?? 0} pages of HNSW index + heap + scope index prewarmed`);
 
-  const store = createPgVectorStore({ sql: env.sql, exactScopeLimit: EXACT_SCOPE_LIMIT });
+  const store = createPgVectorStore({ sql: env.sql, scanScopeLimit: SCAN_SCOPE_LIMIT, shortlist: SHORTLIST });
   const base = { provider: 'simulated', brainId: null, embedderId: embedder.id, embedderVersion: embedder.version, modelVersion: 'sim-1', topK: TOP_K, now, minSimilarity: 0.95 };
   /** Half paraphrases of a stored prompt of the scope (would-be hits), half new prompts (misses). */
-  const queryText = (scope: typeof big): string => (r.chance(0.5) ? benchParaphrase(r, r.pick(scope.prompts)) : benchPrompt(r));
+  const queryText = (scope: typeof big): string => (scope.prompts.length > 0 && r.chance(0.5) ? benchParaphrase(r, r.pick(scope.prompts)) : benchPrompt(r));
   const rowsToMeasure = [
     [`L2 query, 1 scope of ${bigSize} (HNSW path)`, () => big],
-    [`L2 query, ${mediumCount} scopes of ${mediumSize} (${mediumSize <= EXACT_SCOPE_LIMIT ? 'exact path, its largest' : 'HNSW path'})`, () => r.pick(medium)],
-    [`L2 query, ${smallCount} scopes of ~${Math.round((entries - bigSize - mediumSize * mediumCount) / smallCount)} (exact path)`, () => r.pick(small)],
+    [`L2 query, ${mediumCount} scopes of ${mediumSize} (${mediumSize <= SCAN_SCOPE_LIMIT ? 'scan path, its largest' : 'HNSW path'})`, () => r.pick(medium)],
+    [`L2 query, ${smallCount} scopes of ~${Math.round((entries - bigSize - mediumSize * mediumCount) / smallCount)} (scan path)`, () => r.pick(small)],
   ] as const;
   for (const [label, pickScope] of rowsToMeasure) {
     const samples: number[] = [];
@@ -110,39 +112,44 @@ export async function runL2Bench({ env, entries, log, r, queries = 300 }: L2Benc
     }
     log(latencyRow(label, TARGET, samples));
   }
-  await bigScopeRecall({ env, store, base, big, log, r, queries: 50 });
+  await scopeRecall({ env, store, base, scopes: [big], label: `big-scope (HNSW)`, log, r, queries: 50 });
+  await scopeRecall({ env, store, base, scopes: medium, label: `${mediumSize}-entry scopes (scan)`, log, r, queries: 50 });
 }
 
-async function bigScopeRecall(o: {
+async function scopeRecall(o: {
   env: BenchEnv;
   store: ReturnType<typeof createPgVectorStore>;
   base: Omit<SemanticQuery, 'tenantId' | 'embedding'>;
-  big: { tenant: string; prompts: string[] };
+  scopes: readonly { tenant: string; prompts: string[] }[];
+  label: string;
   log: (line: string) => void;
   r: Random;
   queries: number;
 }): Promise<void> {
+  const scopes = o.scopes.filter((s) => s.prompts.length > 0);
+  if (scopes.length === 0) return;
   const embedder = createHashingEmbedder();
-  // exactScopeLimit above the scope size: the same store ranks the whole scope exactly.
-  const exact = createPgVectorStore({ sql: o.env.sql, exactScopeLimit: 10_000_000 });
+  // Every scope scanned, every row of it ranked exactly: the ground truth.
+  const exact = createPgVectorStore({ sql: o.env.sql, scanScopeLimit: 10_000_000, shortlist: 'all' });
   let found = 0;
   let paraphrases = 0;
   let paraphraseTop1 = 0;
   const t0 = performance.now();
   for (let i = 0; i < o.queries; i++) {
-    const source = o.r.pick(o.big.prompts);
+    const scope = o.r.pick(scopes);
+    const source = o.r.pick(scope.prompts);
     const isParaphrase = i % 2 === 0;
     const [embedding] = await embedder.embed([isParaphrase ? benchParaphrase(o.r, source) : benchPrompt(o.r)]);
-    const q = { ...o.base, tenantId: o.big.tenant, embedding: embedding as Float32Array, minSimilarity: -1 };
+    const q = { ...o.base, tenantId: scope.tenant, embedding: embedding as Float32Array, minSimilarity: -1 };
     const [ann, truth] = await Promise.all([o.store.query(q), exact.query(q)]);
     const kth = truth.at(-1)?.similarity ?? 1;
     found += Math.min(truth.length, ann.filter((m) => m.similarity >= kth - 1e-6).length) / Math.max(1, truth.length);
     if (isParaphrase) {
       paraphrases++;
-      // Found = the best HNSW answer is as similar as the exact best (a tie with a duplicate prompt counts).
+      // Found = the best answer is as similar as the exact best (a tie with a duplicate prompt counts).
       if ((ann[0]?.similarity ?? -2) >= (truth[0]?.similarity ?? 2) - 1e-6) paraphraseTop1++;
     }
   }
   const recall = found / o.queries;
-  o.log(`  L2 big-scope recall@${o.base.topK} vs exact ranking of the same scope: ${recall.toFixed(3)} over ${o.queries} queries (half paraphrases, half new prompts); paraphrase's best match found ${paraphraseTop1}/${paraphrases} (exact side took ${seconds(t0)})`);
+  o.log(`  L2 ${o.label} recall@${o.base.topK} vs exact ranking of the same scope: ${recall.toFixed(3)} over ${o.queries} queries (half paraphrases, half new prompts); paraphrase's best match found ${paraphraseTop1}/${paraphrases} (exact side took ${seconds(t0)})`);
 }

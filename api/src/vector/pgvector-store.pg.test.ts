@@ -17,13 +17,13 @@ beforeAll(async () => {
   exactDb = await createTestDatabase();
   hnswDb = await createTestDatabase();
   store = createPgVectorStore({ sql: exactDb.sql });
-  // exactScopeLimit 0 sends every non-empty scope down the HNSW + iterative-scan path.
-  hnswStore = createPgVectorStore({ sql: hnswDb.sql, exactScopeLimit: 0 });
+  // scanScopeLimit 0 sends every non-empty scope down the HNSW + iterative-scan path.
+  hnswStore = createPgVectorStore({ sql: hnswDb.sql, scanScopeLimit: 0 });
 });
 afterAll(async () => {
   await exactDb.drop();
   await hnswDb.drop();
 });
 
-vectorStoreContract('pgvector (exact within scope)', () => store);
+vectorStoreContract('pgvector (signature scan within scope)', () => store);
 vectorStoreContract('pgvector (HNSW path)', () => hnswStore);

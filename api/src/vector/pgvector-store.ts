@@ -16,11 +16,17 @@ export interface PgVectorStoreOptions {
   /** Rows per INSERT statement. Default 200. */
   batchSize?: number;
   /**
-   * Scopes with at most this many live entries are ranked exactly; larger ones use HNSW. Default 2000:
-   * measured at 100k entries, exact over 2,000 took ~14 ms and HNSW on a 2,000-entry scope (2 % of the
-   * table) ~7–19 ms, and HNSW gets slower as the scope's share of the table shrinks.
+   * Scopes with at most this many live entries are scanned (signature shortlist + exact re-rank, see
+   * pgvector-scoped-query.ts); larger ones use HNSW. Default 2000: at 100k entries the scan of 2,000
+   * took p50 ~2.6 ms, HNSW on a 2,000-entry scope (2 % of the table) ~7–19 ms, and HNSW gets slower as
+   * the scope's share of the table shrinks. 0 sends every scope to HNSW.
    */
-  exactScopeLimit?: number;
+  scanScopeLimit?: number;
+  /**
+   * Rows of a scanned scope re-ranked by exact cosine (default 64, at least 8·k), or 'all' to rank every
+   * row of the scope exactly (ground truth for recall measurements; slower).
+   */
+  shortlist?: number | 'all';
 }
 
 const SELECT_COLUMNS = `id, tenant_id, provider, brain_id, embedder_id, embedder_version, model_version, prompt,
@@ -73,15 +79,17 @@ function toEntry(row: Row): StoredSemanticEntry {
 
 /**
  * L2 on Postgres + pgvector, table `semantic_cache_entries` (HNSW, vector_cosine_ops). A query ranks
- * one scope: exactly when the scope is small, through HNSW with pgvector 0.8's iterative scan when it
- * is large — chosen per query by counting the scope (pgvector-scoped-query.ts). Results are re-sorted
- * here because the relaxed-order iterative scan may return them slightly out of order.
+ * one scope: by a signature scan with an exact re-rank when the scope is small, through HNSW with
+ * pgvector 0.8's iterative scan when it is large — chosen per query by counting the scope
+ * (pgvector-scoped-query.ts). Results are re-sorted here because the relaxed-order iterative scan may
+ * return them slightly out of order.
  */
 export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore {
   const { sql } = options;
   const efSearch = options.efSearch ?? 40;
   const batchSize = options.batchSize ?? 200;
-  const exactLimit = options.exactScopeLimit ?? 2000;
+  const scanScopeLimit = options.scanScopeLimit ?? 2000;
+  const shortlist = options.shortlist ?? 64;
   return {
     name: 'pgvector',
     async upsert(entries) {
@@ -125,7 +133,7 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
       }
     },
     async query(q: SemanticQuery): Promise<SemanticMatch[]> {
-      const { rows } = await scopedTopK<Row>({ sql, query: q, vector: toPgVector(q.embedding), exactScopeLimit: exactLimit, efSearch, columns: SELECT_COLUMNS });
+      const { rows } = await scopedTopK<Row>({ sql, query: q, vector: toPgVector(q.embedding), scanScopeLimit, shortlist, efSearch, columns: SELECT_COLUMNS });
       return rows
         .map((row) => ({ entry: toEntry({ ...row, embedding: undefined }), similarity: similarityFromPgDistance(Number(row.distance)) }))
         .filter((m) => m.similarity >= q.minSimilarity)
