@@ -15,6 +15,8 @@ export interface ServerConfig {
   jwtSecret: string;
   /** When set, the server takes a pg_dump here once a day (7 daily + 4 weekly kept). */
   backupDir: string | undefined;
+  /** How old a credit hold without a recorded version must be before it is refunded (default 1 hour). */
+  orphanedHoldGraceMs?: number;
 }
 
 export interface ReadServerConfigOptions {
@@ -27,7 +29,8 @@ export interface ReadServerConfigOptions {
 /**
  * Environment variables (all optional): STORYFORGE_HOST (127.0.0.1), STORYFORGE_PORT (3000),
  * STORYFORGE_DEV_MODE (true unless "false"), STORYFORGE_JWT_SECRET (dev: a random secret kept in
- * <dataDir>/jwt-secret so tokens survive restarts; required when dev mode is off), STORYFORGE_BACKUP_DIR.
+ * <dataDir>/jwt-secret so tokens survive restarts; required when dev mode is off), STORYFORGE_BACKUP_DIR,
+ * STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES (60).
  */
 export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process.env }: ReadServerConfigOptions): ServerConfig {
   const devMode = env.STORYFORGE_DEV_MODE !== 'false';
@@ -38,6 +41,12 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
   }
   const port = Number(env.STORYFORGE_PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`STORYFORGE_PORT=${env.STORYFORGE_PORT} is not a port`);
+  const grace = env.STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES;
+  const graceMinutes = grace === undefined || grace === '' ? undefined : Number(grace);
+  // Shorter than the longest request would refund holds of generations still running (then recorded).
+  if (graceMinutes !== undefined && !(Number.isFinite(graceMinutes) && graceMinutes >= 15)) {
+    throw new Error(`STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES=${grace} must be a number of minutes >= 15 (longer than any generation request)`);
+  }
   return {
     databaseUrl,
     redisUrl,
@@ -47,6 +56,7 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
     devMode,
     jwtSecret,
     backupDir: env.STORYFORGE_BACKUP_DIR || undefined,
+    ...(graceMinutes === undefined ? {} : { orphanedHoldGraceMs: graceMinutes * 60_000 }),
   };
 }
 

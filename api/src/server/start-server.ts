@@ -15,6 +15,7 @@ import { createApiApp } from '../app';
 import { createAuthenticate } from '../auth/authenticate';
 import { ServerClock } from '../clock/server-clock';
 import { createGenerationRoutes } from '../generation/generation-routes';
+import { startOrphanedHoldSweeper } from '../generation/orphaned-holds';
 import { providersFromEnv } from '../generation/providers-from-env';
 import { startExpirySweeper } from '../vector/expiry-sweeper';
 import { createPgVectorStore } from '../vector/pgvector-store';
@@ -85,6 +86,15 @@ export async function startServer({ config, logger = pino({ level: process.env.L
     mediaDir: join(config.dataDir, 'media'),
     providers: providersFromEnv({ env: process.env, sleep: (ms) => sleep(ms), now }),
   });
+  // A request that died between its credit hold and recording its version (kill -9, OOM, deploy) leaves the
+  // credits debited for nothing: refunded once the hold is older than the grace, at start and every 10 min.
+  const orphanedHolds = startOrphanedHoldSweeper({
+    sql,
+    logger: apiLogger,
+    now,
+    registry,
+    ...(config.orphanedHoldGraceMs === undefined ? {} : { graceMs: config.orphanedHoldGraceMs }),
+  });
   const search = createSearchRoutes({ sql, logger: apiLogger, jwtSecret: config.jwtSecret });
 
   const app = new Hono();
@@ -112,6 +122,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
       await backups?.stop();
       await generation.drain();
       sweeper.stop();
+      orphanedHolds.stop();
       await sync.stop();
       await sql.end({ timeout: 5 });
       redis.disconnect();
