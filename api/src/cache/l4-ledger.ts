@@ -77,6 +77,40 @@ if dWasted ~= 0 or dMicro ~= 0 then
 end
 return {dWasted, dMicro}`;
 
+/**
+ * The scripts as ioredis commands: EVALSHA, falling back to EVAL on NOSCRIPT (a restarted or flushed
+ * Redis), so the script body is not resent on every call. Names are namespaced because the client may be
+ * shared: defineCommand puts a method of that name on the client object.
+ */
+const COMMANDS = {
+  storyforgeL4Reserve: { lua: RESERVE, numberOfKeys: 1 },
+  storyforgeL4Take: { lua: TAKE, numberOfKeys: 2 },
+  storyforgeL4Sweep: { lua: SWEEP, numberOfKeys: 2 },
+} as const;
+
+type Arg = string | number;
+interface L4Commands {
+  storyforgeL4Reserve(spendKey: string, microUsd: Arg, budgetMicroUsd: Arg, ttlMs: Arg): Promise<number>;
+  storyforgeL4Take(predictionsKey: string, ledgerKey: string, id: string): Promise<number>;
+  storyforgeL4Sweep(predictionsKey: string, ledgerKey: string, now: Arg): Promise<[number, number]>;
+}
+
+/** Clients that already carry COMMANDS: defining them again is skipped, not redone per ledger. */
+const defined = new WeakSet<Redis>();
+
+function withL4Commands(redis: Redis): Redis & L4Commands {
+  if (!defined.has(redis)) {
+    for (const [name, definition] of Object.entries(COMMANDS)) {
+      // Another module defining the same name (or an ioredis method of it) would be silently replaced.
+      if (name in redis) throw new Error(`Redis client already has a '${name}' command; L4 cannot define its script under that name`);
+      redis.defineCommand(name, definition);
+    }
+    defined.add(redis);
+  }
+  // defineCommand adds the methods at runtime; their signatures are L4Commands (the scripts above).
+  return redis as Redis & L4Commands;
+}
+
 export interface L4LedgerCounts {
   made: number;
   used: number;
@@ -84,11 +118,12 @@ export interface L4LedgerCounts {
   usedMicroUsd: number;
 }
 
-export function createL4Ledger(redis: Redis) {
+export function createL4Ledger(client: Redis) {
+  const redis = withL4Commands(client);
   return {
     async reserve(keys: L4Keys, at: number, microUsd: number, budgetMicroUsd: number): Promise<boolean> {
       // The spend key outlives its day by one (a restart near midnight still sees it), then Redis drops it.
-      return Number(await redis.eval(RESERVE, 1, keys.spend(at), microUsd, budgetMicroUsd, 2 * 86_400_000)) === 1;
+      return Number(await redis.storyforgeL4Reserve(keys.spend(at), microUsd, budgetMicroUsd, 2 * 86_400_000)) === 1;
     },
     async refund(keys: L4Keys, at: number, microUsd: number): Promise<void> {
       await redis.decrby(keys.spend(at), microUsd);
@@ -107,10 +142,10 @@ export function createL4Ledger(redis: Redis) {
         .exec();
     },
     async take(keys: L4Keys, id: string): Promise<boolean> {
-      return Number(await redis.eval(TAKE, 2, keys.predictions, keys.ledger, id)) === 1;
+      return Number(await redis.storyforgeL4Take(keys.predictions, keys.ledger, id)) === 1;
     },
     async sweep(keys: L4Keys, now: number): Promise<{ wasted: number; wastedMicroUsd: number }> {
-      const [wasted, wastedMicroUsd] = (await redis.eval(SWEEP, 2, keys.predictions, keys.ledger, now)) as [number, number];
+      const [wasted, wastedMicroUsd] = await redis.storyforgeL4Sweep(keys.predictions, keys.ledger, now);
       return { wasted, wastedMicroUsd };
     },
     async predictions(keys: L4Keys): Promise<string[]> {
