@@ -150,6 +150,14 @@ async function replays(env: BenchEnv, trace: TraceRequest[], oracle: OracleResul
     for (const [k, v] of Object.entries(describe(main.summary, oracle))) log(`  ${k.padEnd(34)} ${v}`);
     log(`  ${'replay'.padEnd(34)} ${main.seconds.toFixed(1)} s for ${trace.length} requests (${days.toFixed(0)} simulated days); lookup p50 ${percentile(main.summary.lookupMs, 50).toFixed(2)} ms, p99 ${percentile(main.summary.lookupMs, 99).toFixed(2)} ms`);
     if (args.out !== undefined) log(`  decisions written to ${args.out}`);
+    // Hit bookkeeping (hit_count, last_hit_at) is an UPDATE per L2 hit; a non-HOT one re-inserts the row
+    // into every index, the HNSW graph included. Idle backends flush their counters within 10 s
+    // (Postgres 15's PGSTAT_IDLE_INTERVAL), hence the wait.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const [l2Table] = await env.sql<{ entries: number; updates: number; hot: number }[]>`
+      select n_live_tup::int as entries, n_tup_upd::int as updates, n_tup_hot_upd::int as hot
+      from pg_stat_user_tables where relname = 'semantic_cache_entries'`;
+    if (l2Table !== undefined) log(`  ${'L2 table after the replay'.padEnd(34)} ${l2Table.entries} entries; ${l2Table.updates} updates (hit bookkeeping), ${pct(l2Table.updates === 0 ? 0 : l2Table.hot / l2Table.updates)} of them HOT (no index insert)`);
     const s = main.summary;
     const hits = s.layers.L1 + s.layers.L2 + s.layers.L4;
     const falseHits = s.falseHits.L1 + s.falseHits.L2 + s.falseHits.L4;
