@@ -104,7 +104,7 @@ export async function runFacesBench({ env, faces, log, r, queries = 200 }: Faces
           recall += rows.filter((x) => want.has(x.id)).length / Math.max(1, want.size);
         }
         recall /= qs.length;
-        log(latencyRow(label, TARGET, samples, `  recall@10 ${recall.toFixed(3)} (≥ 0.95)`, recall >= 0.95));
+        log(latencyRow(label, TARGET, samples, `  recall@10 ${recall.toFixed(3)} (≥ 0.95)`, recall >= 0.95, text.includes('$2')));
       }
     }
     const plan = await ann.unsafe<{ 'QUERY PLAN': string }[]>('explain select id from bench_faces where project_id = $2 and face_embedding is not null and id is distinct from $3::uuid order by face_embedding <=> $1::vector limit 10', [qs[0]?.vec ?? '', qs[0]?.project ?? '', null]);
