@@ -105,7 +105,7 @@ describe('failures leave nothing half-done', () => {
 
   it('refuses a rollback target out of range', async () => {
     await migrateUp({ databaseUrl: db.url, log });
-    await expectMigrationError(migrateDown({ databaseUrl: db.url, log, to: 7 }), 'INVALID_TARGET');
+    await expectMigrationError(migrateDown({ databaseUrl: db.url, log, to: shipped.length }), 'INVALID_TARGET');
     await expectMigrationError(migrateDown({ databaseUrl: db.url, log, to: -2 }), 'INVALID_TARGET');
     await expectMigrationError(migrateUp({ databaseUrl: db.url, log, to: 99 }), 'INVALID_TARGET');
     const lines: string[] = [];

@@ -10,6 +10,7 @@ export * from './scene-versions';
 export * from './credit-ledger';
 export * from './tombstones';
 export * from './processed-mutations';
+export * from './generation-requests';
 export * from './media-assets';
 export * from './semantic-cache-entries';
 export * from './component-cache';

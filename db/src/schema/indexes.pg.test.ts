@@ -31,6 +31,8 @@ describe('index usage', () => {
     ['versions of a scene', `select id from scene_versions where scene_id = ${id} order by version_number`, 'scene_versions_scene_id_idx', true],
     ['a user ledger, newest first', `select id from credit_ledger where user_id = ${id} order by id desc limit 20`, 'credit_ledger_user_id_idx', true],
     ['idempotency lookup', `select result from processed_mutations where mutation_id = ${id}`, 'processed_mutations_pkey', false],
+    ['generation Idempotency-Key lookup', `select fingerprint, state from generation_requests where user_id = ${id} and idempotency_key = 'k'`, 'generation_requests_pkey', false],
+    ['pruning generation Idempotency-Keys', `select user_id from generation_requests where updated_at < now() - interval '24 hours'`, 'generation_requests_updated_at_idx', false],
     ['tombstone check', `select 1 from tombstones where table_name = 'scenes' and row_id = ${id}`, 'tombstones_pkey', false],
     ['pruning processed mutations', `select mutation_id from processed_mutations where applied_at < now() - interval '7 days'`, 'processed_mutations_applied_at_idx', false],
     ['semantic cache TTL sweep', `select id from semantic_cache_entries where expires_at <= now()`, 'semantic_cache_entries_expires_at_idx', false],

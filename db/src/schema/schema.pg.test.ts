@@ -49,7 +49,7 @@ describe('migrated schema', () => {
     const rows = await db.sql<{ table_name: string }[]>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`;
     expect(rows.map((r) => r.table_name)).toEqual([
-      'brains', 'characters', 'component_cache', 'credit_ledger', 'format_templates', 'media_assets',
+      'brains', 'characters', 'component_cache', 'credit_ledger', 'format_templates', 'generation_requests', 'media_assets',
       'processed_mutations', 'projects', 'scene_versions', 'scenes', 'semantic_cache_entries',
       'storyforge_migrations', 'tombstones', 'users',
     ]);
