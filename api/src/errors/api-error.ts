@@ -10,6 +10,8 @@ export const API_ERROR_STATUS = {
   invalid_value: 400,
   invalid_vector: 400,
   invalid_position: 400,
+  /** The Idempotency-Key header is not 1–255 printable ASCII characters. */
+  invalid_idempotency_key: 400,
   unauthorized: 401,
   token_expired: 401,
   insufficient_credits: 402,
@@ -19,9 +21,13 @@ export const API_ERROR_STATUS = {
   parent_missing: 409,
   deleted: 409,
   conflict: 409,
+  /** A request with this Idempotency-Key is still running: retry after the `retry-after` header's seconds. */
+  idempotency_request_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  /** This Idempotency-Key was used for a different request body: use a new key for a new request. */
+  idempotency_key_reused: 422,
   rate_limited: 429,
   internal: 500,
 } as const satisfies Record<string, number>;

@@ -20,9 +20,11 @@ export interface CreditReservation {
    */
   hold(credits: number): Promise<boolean>;
   /**
-   * Turns the hold into the final charge once the answer is recorded: refunds the excess or debits the
-   * shortfall. A shortfall the balance cannot cover is not charged (the user pays the quote they were
-   * held for, logged); a failing refund is logged, not thrown, because the version is already recorded.
+   * Turns the hold into the final charge once the answer is served, before it is recorded (so the
+   * response, charge and balance included, is known inside the recording transaction): refunds the excess
+   * or debits the shortfall. A shortfall the balance cannot cover is not charged (the user pays the quote
+   * they were held for, logged); a failing refund is logged, not thrown, because the answer is delivered.
+   * If recording then fails, `release` refunds what is still held.
    */
   settle(credits: number): Promise<{ charged: number }>;
   /** Refunds the whole hold (render or recording failed, or the request was refused); logs, never throws. */
@@ -40,8 +42,9 @@ export interface CreditReservation {
  * @example
  *   const r = createCreditReservation({ sql, userId, referenceId: versionId, logger });
  *   if (!(await r.hold(50))) throw new ApiError('insufficient_credits', …);
- *   try { … render, record … } catch (e) { await r.release(e); throw e; }
+ *   const video = await render().catch(async (e) => { await r.release(e); throw e; });
  *   await r.settle(actualCredits);
+ *   await record(video).catch(async (e) => { await r.release(e); throw e; });
  */
 export function createCreditReservation({ sql, userId, referenceId, logger }: CreditReservationOptions): CreditReservation {
   let held = 0;

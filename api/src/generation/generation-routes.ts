@@ -17,8 +17,11 @@ import type { Embedder } from '../vector/embedder';
 import type { VectorStore } from '../vector/vector-store';
 import { loadGenerationContext } from './generation-context';
 import { creditsCharged, creditsFor } from './credits-charged';
-import { generationRequestSchema } from './generation-request-schema';
+import { generationRequestSchema, type GenerationRequestBody } from './generation-request-schema';
 import { createCreditReservation } from './credit-reservation';
+import { createGenerationRequests, type GenerationRequestClaim, type GenerationResponseBody } from './generation-requests';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, parseIdempotencyKey, requestFingerprint, RETRY_AFTER_HEADER } from './idempotency-key';
+import { DEFAULT_ORPHANED_HOLD_GRACE_MS } from './orphaned-holds';
 import { recordGeneration } from './record-generation';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
@@ -39,6 +42,11 @@ export interface GenerationRoutesDeps {
   /** By `model_provider`; default: the simulated provider only (see providersFromEnv). */
   providers?: ReadonlyMap<string, VideoProvider>;
   now?: () => number;
+  /**
+   * A pending Idempotency-Key older than this belongs to a request that died and is taken over by its
+   * retry. Like the orphaned-hold grace (the default, and what the server passes): longer than any request runs.
+   */
+  idempotencyStaleMs?: number;
   redisKeyPrefix?: string;
   l2Threshold?: number;
 }
@@ -53,6 +61,13 @@ export interface GenerationRoutes {
  * POST /v1/generations (auth) and GET /v1/media/:file (content-addressed, public: the URL is the
  * sha256 of the bytes, unguessable and immutable, so `<video src>` works without a header).
  *
+ * POST /v1/generations takes an optional `Idempotency-Key` header (1–255 printable ASCII, per user; 400
+ * `invalid_idempotency_key` otherwise) so a client that lost the response can retry safely: a retry of a
+ * completed request gets the stored 200 body with `Idempotent-Replayed: true` (nothing served, recorded or
+ * charged again); the key with another body is 422 `idempotency_key_reused`; while the first is still
+ * running, 409 `idempotency_request_in_progress` with `Retry-After`; a request that failed frees its key.
+ * Keys are kept 24 h after completion (STORYFORGE_IDEMPOTENCY_RETENTION_HOURS, pruned by the server).
+ *
  * @example
  *   const gen = createGenerationRoutes({ sql, redis, logger, registry, clock, jwtSecret, mediaDir: './.data/media' });
  *   app.route('/', gen.app);
@@ -62,6 +77,7 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
   const media = deps.media ?? createLocalMediaStore({ dir: deps.mediaDir });
   const providers = deps.providers ?? new Map([['simulated', createSimulatedProvider()]]);
   const pending = new Set<Promise<void>>();
+  const requests = createGenerationRequests({ sql: deps.sql, logger: deps.logger, now, staleMs: deps.idempotencyStaleMs ?? DEFAULT_ORPHANED_HOLD_GRACE_MS });
   const cache = buildGenerationCache({
     sql: deps.sql,
     redis: deps.redis,
@@ -92,8 +108,38 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
   });
 
   app.post('/v1/generations', requireAuth(deps.jwtSecret), async (c) => {
+    const key = parseIdempotencyKey(c.req.header(IDEMPOTENCY_KEY_HEADER));
     const body = await readBody(c.req, generationRequestSchema, 'The body is not a valid generation request');
     const userId = c.get('userId');
+    if (key === undefined) return c.json(await generate(userId, body, null));
+
+    // Claimed before anything else looks at the request, so a replay answers what was sent even if the
+    // scene or the provider configuration changed since.
+    const outcome = await requests.claim({ userId, key, fingerprint: requestFingerprint(body) });
+    switch (outcome.kind) {
+      case 'replay':
+        return c.json(outcome.response, 200, { [IDEMPOTENT_REPLAYED_HEADER]: 'true' });
+      case 'reused':
+        throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request; use a new key for a new request', { idempotencyKey: key });
+      case 'in_progress':
+        c.header(RETRY_AFTER_HEADER, String(outcome.retryAfterSeconds));
+        throw new ApiError('idempotency_request_in_progress', 'A request with this Idempotency-Key is still running; retry it later for its response', {
+          idempotencyKey: key,
+          retryAfterSeconds: outcome.retryAfterSeconds,
+        });
+      case 'claimed':
+        try {
+          return c.json(await generate(userId, body, outcome.claim));
+        } catch (error) {
+          // Any error response (402 included): the retry must be able to run.
+          await requests.release(outcome.claim, error);
+          throw error;
+        }
+    }
+  });
+
+  /** Serves, charges and records one generation; with a claim, completes its key in the recording transaction. */
+  async function generate(userId: string, body: GenerationRequestBody, claim: GenerationRequestClaim | null): Promise<GenerationResponseBody> {
     const provider = providers.get(body.parameters.model_provider);
     if (provider === undefined) {
       throw new ApiError('unprocessable', `Provider ${body.parameters.model_provider} is not configured on this server`, { provider: body.parameters.model_provider });
@@ -125,14 +171,12 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
         const balance = reservation.balance ?? (await currentBalance(deps.sql, userId));
         throw new ApiError('insufficient_credits', `This generation costs ${required} credits, you have ${balance}`, { required, balance, layer: error.details.layer });
       });
-    const recorded = await recordGeneration({ sql: deps.sql, clock: deps.clock, userId, body, result, versionId }).catch(async (error: unknown) => {
-      await reservation.release(error);
-      throw error;
-    });
+    // Settled before recording, so the whole response (charge and balance included) is known inside the
+    // recording transaction, where an Idempotency-Key stores it; a failed recording refunds what was charged.
     const { charged } = await reservation.settle(creditsCharged(result));
-    return c.json({
+    const respond = (txid: number): GenerationResponseBody => ({
       layer: result.layer,
-      versionId: recorded.versionId,
+      versionId,
       videoUrl: result.video.videoUrl,
       thumbnailUrl: result.video.thumbnailUrl,
       costUsd: result.costUsd,
@@ -140,9 +184,22 @@ export function createGenerationRoutes(deps: GenerationRoutesDeps): GenerationRo
       creditsBalance: reservation.balance,
       latencyMs: Math.round(result.latencyMs),
       ...(result.similarity === undefined ? {} : { similarity: result.similarity }),
-      txid: recorded.txid,
+      txid,
     });
-  });
+    const recorded = await recordGeneration({
+      sql: deps.sql,
+      clock: deps.clock,
+      userId,
+      body,
+      result,
+      versionId,
+      ...(claim === null ? {} : { alsoInTransaction: (tx, r) => requests.complete(tx, { claim, versionId: r.versionId, response: respond(r.txid) }) }),
+    }).catch(async (error: unknown) => {
+      await reservation.release(error);
+      throw error;
+    });
+    return respond(recorded.txid);
+  }
 
   // "This is not what I asked for" on a served version: counts a known false hit for its layer, the
   // production counterpart of the benchmark's truth check (storyforge_cache_false_hits_total).

@@ -43,7 +43,7 @@ interface ScanRow {
 
 /**
  * Refunds credit holds a crash orphaned. A paid generation debits a hold ('generation', reference_id =
- * the scene version id it will record) in its own committed transaction, records the version, then settles
+ * the scene version id it will record) in its own committed transaction, settles it and records the version,
  * or releases it; if the process dies in between, the credits stay debited for a version that never
  * existed. A reference is orphaned when its 'generation' + 'refund' rows sum below zero, its newest row is
  * older than the grace, and it has no version: no scene_versions row and no scene_versions tombstone.
@@ -152,15 +152,21 @@ export function createOrphanedHoldReconciler({ sql, logger, now, graceMs = DEFAU
 export interface OrphanedHoldSweeperOptions extends OrphanedHoldReconcilerOptions {
   /** Default every 10 minutes; a hold is refunded at most grace + interval after its request died. */
   intervalMs?: number;
+  /**
+   * Other generation housekeeping on the same timer (the server prunes expired Idempotency-Keys here),
+   * run beside each pass; overlapping runs share one, failures are logged and do not stop the reconciler.
+   */
+  housekeeping?: () => Promise<void>;
 }
 
 /**
  * Runs the reconciler once now and then on an interval (like the L2 expiry sweeper); overlapping passes
  * share one run. Failures are logged and retried next interval.
  */
-export function startOrphanedHoldSweeper({ intervalMs = 600_000, ...options }: OrphanedHoldSweeperOptions): { reconcileOnce(): Promise<RefundedHold[]>; stop(): void } {
+export function startOrphanedHoldSweeper({ intervalMs = 600_000, housekeeping, ...options }: OrphanedHoldSweeperOptions): { reconcileOnce(): Promise<RefundedHold[]>; stop(): void } {
   const reconciler = createOrphanedHoldReconciler(options);
   let running: Promise<RefundedHold[]> | null = null;
+  let housekeepingRun: Promise<void> | null = null;
   const reconcileOnce = (): Promise<RefundedHold[]> => {
     running ??= reconciler.reconcileOnce().finally(() => {
       running = null;
@@ -169,6 +175,12 @@ export function startOrphanedHoldSweeper({ intervalMs = 600_000, ...options }: O
   };
   const tick = (): void => {
     reconcileOnce().catch((err: unknown) => options.logger.warn({ err }, 'orphaned credit hold reconciliation failed; retrying next interval'));
+    if (housekeeping === undefined) return;
+    housekeepingRun ??= housekeeping()
+      .catch((err: unknown) => options.logger.warn({ err }, 'generation housekeeping failed; retrying next interval'))
+      .finally(() => {
+        housekeepingRun = null;
+      });
   };
   tick();
   const timer = setInterval(tick, intervalMs);

@@ -16,3 +16,16 @@ describe('readServerConfig: orphaned credit hold grace', () => {
     }
   });
 });
+
+describe('readServerConfig: Idempotency-Key retention', () => {
+  it('is unset (24 hours) unless STORYFORGE_IDEMPOTENCY_RETENTION_HOURS is set', () => {
+    expect(readServerConfig({ ...base, env: env({}) }).idempotencyRetentionMs).toBeUndefined();
+    expect(readServerConfig({ ...base, env: env({ STORYFORGE_IDEMPOTENCY_RETENTION_HOURS: '48' }) }).idempotencyRetentionMs).toBe(172_800_000);
+  });
+
+  it('refuses less than an hour, or not a number', () => {
+    for (const value of ['0.5', '-1', 'a day']) {
+      expect(() => readServerConfig({ ...base, env: env({ STORYFORGE_IDEMPOTENCY_RETENTION_HOURS: value }) })).toThrow(/STORYFORGE_IDEMPOTENCY_RETENTION_HOURS/);
+    }
+  });
+});

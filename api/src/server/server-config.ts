@@ -17,6 +17,8 @@ export interface ServerConfig {
   backupDir: string | undefined;
   /** How old a credit hold without a recorded version must be before it is refunded (default 1 hour). */
   orphanedHoldGraceMs?: number;
+  /** How long a completed generation's Idempotency-Key is replayable before it is pruned (default 24 hours). */
+  idempotencyRetentionMs?: number;
 }
 
 export interface ReadServerConfigOptions {
@@ -30,7 +32,7 @@ export interface ReadServerConfigOptions {
  * Environment variables (all optional): STORYFORGE_HOST (127.0.0.1), STORYFORGE_PORT (3000),
  * STORYFORGE_DEV_MODE (true unless "false"), STORYFORGE_JWT_SECRET (dev: a random secret kept in
  * <dataDir>/jwt-secret so tokens survive restarts; required when dev mode is off), STORYFORGE_BACKUP_DIR,
- * STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES (60).
+ * STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES (60), STORYFORGE_IDEMPOTENCY_RETENTION_HOURS (24).
  */
 export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process.env }: ReadServerConfigOptions): ServerConfig {
   const devMode = env.STORYFORGE_DEV_MODE !== 'false';
@@ -47,6 +49,13 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
   if (graceMinutes !== undefined && !(Number.isFinite(graceMinutes) && graceMinutes >= 15)) {
     throw new Error(`STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES=${grace} must be a number of minutes >= 15 (longer than any generation request)`);
   }
+  const retention = env.STORYFORGE_IDEMPOTENCY_RETENTION_HOURS;
+  const retentionHours = retention === undefined || retention === '' ? undefined : Number(retention);
+  // A client retrying a lost response does so within minutes; under an hour would forget keys of requests
+  // that may still be retried (and the retry then renders and charges again).
+  if (retentionHours !== undefined && !(Number.isFinite(retentionHours) && retentionHours >= 1)) {
+    throw new Error(`STORYFORGE_IDEMPOTENCY_RETENTION_HOURS=${retention} must be a number of hours >= 1`);
+  }
   return {
     databaseUrl,
     redisUrl,
@@ -57,6 +66,7 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
     jwtSecret,
     backupDir: env.STORYFORGE_BACKUP_DIR || undefined,
     ...(graceMinutes === undefined ? {} : { orphanedHoldGraceMs: graceMinutes * 60_000 }),
+    ...(retentionHours === undefined ? {} : { idempotencyRetentionMs: retentionHours * 3_600_000 }),
   };
 }
 

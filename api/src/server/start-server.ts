@@ -15,7 +15,9 @@ import { createApiApp } from '../app';
 import { createAuthenticate } from '../auth/authenticate';
 import { ServerClock } from '../clock/server-clock';
 import { createGenerationRoutes } from '../generation/generation-routes';
-import { startOrphanedHoldSweeper } from '../generation/orphaned-holds';
+import { DEFAULT_IDEMPOTENCY_RETENTION_MS, pruneGenerationRequests } from '../generation/generation-requests';
+import { IDEMPOTENT_REPLAYED_HEADER, RETRY_AFTER_HEADER } from '../generation/idempotency-key';
+import { DEFAULT_ORPHANED_HOLD_GRACE_MS, startOrphanedHoldSweeper } from '../generation/orphaned-holds';
 import { providersFromEnv } from '../generation/providers-from-env';
 import { startExpirySweeper } from '../vector/expiry-sweeper';
 import { createPgVectorStore } from '../vector/pgvector-store';
@@ -67,6 +69,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
   await sync.start();
 
   const now = () => Date.now();
+  const graceMs = config.orphanedHoldGraceMs ?? DEFAULT_ORPHANED_HOLD_GRACE_MS;
   // One server HLC for every server-side write: mutations and generation results merge on the same clock.
   const clock = new ServerClock({ nodeId: `server-${randomUUID().slice(0, 8)}`, now });
   const apiLogger = logger.child({ component: 'api' });
@@ -85,21 +88,32 @@ export async function startServer({ config, logger = pino({ level: process.env.L
     jwtSecret: config.jwtSecret,
     mediaDir: join(config.dataDir, 'media'),
     providers: providersFromEnv({ env: process.env, sleep: (ms) => sleep(ms), now }),
+    // A pending Idempotency-Key turns stale (its request died) after the same grace as an orphaned hold.
+    idempotencyStaleMs: graceMs,
   });
   // A request that died between its credit hold and recording its version (kill -9, OOM, deploy) leaves the
   // credits debited for nothing: refunded once the hold is older than the grace, at start and every 10 min.
+  // The same timer prunes Idempotency-Keys completed more than the retention ago (24 h by default).
+  const idempotencyRetentionMs = config.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   const orphanedHolds = startOrphanedHoldSweeper({
     sql,
     logger: apiLogger,
     now,
     registry,
-    ...(config.orphanedHoldGraceMs === undefined ? {} : { graceMs: config.orphanedHoldGraceMs }),
+    graceMs,
+    housekeeping: async () => {
+      const pruned = await pruneGenerationRequests({ sql, now, retentionMs: idempotencyRetentionMs, staleMs: graceMs });
+      if (pruned > 0) apiLogger.info({ pruned }, 'pruned expired generation Idempotency-Keys');
+    },
   });
   const search = createSearchRoutes({ sql, logger: apiLogger, jwtSecret: config.jwtSecret });
 
   const app = new Hono();
   app.get('/v1/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
-  for (const path of ['/v1/mutations', '/v1/me', '/v1/auth/*', '/v1/generations', '/v1/search/*', '/v1/media/*']) app.use(path, cors());
+  for (const path of ['/v1/mutations', '/v1/me', '/v1/auth/*', '/v1/search/*', '/v1/media/*']) app.use(path, cors());
+  // Request headers (Idempotency-Key too) are allowed by reflecting the preflight; the response headers a
+  // browser client needs for retries are not CORS-safelisted, so they are exposed explicitly.
+  app.use('/v1/generations', cors({ exposeHeaders: [IDEMPOTENT_REPLAYED_HEADER, RETRY_AFTER_HEADER] }));
   app.route('/', sync.app);
   app.route('/', generation.app);
   app.route('/', search);
