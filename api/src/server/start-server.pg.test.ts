@@ -163,6 +163,34 @@ describe('single-port server (auth mode)', () => {
     expect(bobVersions.body.filter((m) => m.value !== undefined)).toHaveLength(0);
   });
 
+  it('replays a generation retried with its Idempotency-Key, and lets a browser send the key and read the replay headers', async () => {
+    const origin = 'https://app.example.test';
+    const preflight = await fetch(`${server.url}/v1/generations`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    const key = randomUUID();
+    const generate = () =>
+      fetch(`${server.url}/v1/generations`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${aliceToken}`, 'idempotency-key': key },
+        body: JSON.stringify({
+          projectId,
+          sceneId,
+          prompt: 'A lighthouse keeper climbs the stairs in a storm',
+          parameters: { lighting: -0.5, camera_angle: 0.2, mood: -0.8, pacing: 0.1, model_provider: 'simulated' },
+          regenerate: true,
+        }),
+      });
+    const first = await generate();
+    expect(first.status).toBe(200);
+    const retry = await generate();
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('access-control-expose-headers')?.toLowerCase().split(',')).toEqual(expect.arrayContaining(['idempotent-replayed', 'retry-after']));
+    expect(await retry.json()).toEqual(await first.json());
+  });
+
   it('serves sync and api metrics from one registry', async () => {
     const text = await (await fetch(`${server.url}/v1/metrics`)).text();
     expect(text).toMatch(/^storyforge_api_requests_total\{[^}]*route="\/v1\/mutations"[^}]*status="200"\} 2$/m);
