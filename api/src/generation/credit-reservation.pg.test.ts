@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/api-harness';
+import { ledgerOf } from '../testing/ledger-assertions';
 import { createCreditReservation } from './credit-reservation';
 
 let h: Harness;
@@ -9,11 +10,6 @@ beforeAll(async () => {
   h = await createHarness({ startingCredits: 100 });
 });
 afterAll(() => h.close());
-
-async function ledgerOf(userId: string): Promise<string[]> {
-  const rows = await h.db.sql<{ delta: number; reason: string }[]>`select delta, reason from credit_ledger where user_id = ${userId} order by id`;
-  return rows.map((r) => `${r.reason}:${r.delta}`);
-}
 
 async function reservationFor() {
   const { userId } = await h.login();
@@ -30,7 +26,7 @@ describe('credit reservation', () => {
     expect(r.held).toBe(20);
     expect(await r.settle(20)).toEqual({ charged: 20 });
     expect(r.balance).toBe(80);
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-50', 'refund:30']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-50', 'refund:30']);
     const refs = await h.db.sql<{ reference_id: string | null }[]>`select reference_id from credit_ledger where user_id = ${userId} and reason <> 'grant'`;
     expect(refs.map((x) => x.reference_id)).toEqual([referenceId, referenceId]);
   });
@@ -44,13 +40,13 @@ describe('credit reservation', () => {
     await r.release(new Error('render failed'));
     expect(r.held).toBe(0);
     expect(r.balance).toBe(100);
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-60', 'refund:60']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-60', 'refund:60']);
   });
 
   it('a shortfall the balance cannot cover leaves the hold as the charge', async () => {
     const { userId, r } = await reservationFor();
     expect(await r.hold(90)).toBe(true);
     expect(await r.settle(130)).toEqual({ charged: 90 });
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-90']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-90']);
   });
 });

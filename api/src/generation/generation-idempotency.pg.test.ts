@@ -12,6 +12,8 @@ import { ServerClock } from '../clock/server-clock';
 import { debitCredits, grantCredits } from '../ledger/credits';
 import { withTransaction } from '../mutations/with-transaction';
 import { createHarness, hlcAt, m, statuses, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
+import { createUserWithScene, type UserWithScene } from '../testing/user-with-scene';
+import { ledgerOf } from '../testing/ledger-assertions';
 import { generationRequestSchema } from './generation-request-schema';
 import { pruneGenerationRequests } from './generation-requests';
 import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
@@ -100,17 +102,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function setup(): Promise<{ token: string; userId: string; projectId: string; sceneId: string }> {
-  const { token, userId } = await h.login();
-  const projectId = randomUUID();
-  const sceneId = randomUUID();
-  const res = await h.mutate(token, [
-    m.insert('projects', projectId, { user_id: userId, title: 'Harbour' }, hlcAt(Date.now(), 'c1')),
-    m.insert('scenes', sceneId, { project_id: projectId, position: 'a0', title: 'Opening' }, hlcAt(Date.now(), 'c1')),
-  ]);
-  expect(statuses(res.body)).toEqual(['applied', 'applied']);
-  return { token, userId, projectId, sceneId };
-}
+const setup = (): Promise<UserWithScene> => createUserWithScene(h);
 
 function post(token: string, body: unknown, key?: string) {
   return gen.app.request('/v1/generations', {
@@ -118,11 +110,6 @@ function post(token: string, body: unknown, key?: string) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(key === undefined ? {} : { 'idempotency-key': key }) },
     body: JSON.stringify(body),
   });
-}
-
-async function ledgerOf(userId: string): Promise<string[]> {
-  const rows = await h.db.sql<{ delta: number; reason: string }[]>`select delta, reason from credit_ledger where user_id = ${userId} order by id`;
-  return rows.map((r) => `${r.reason}:${r.delta}`);
 }
 
 async function versionsOf(sceneId: string): Promise<string[]> {
@@ -168,7 +155,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     }
     expect(renders - rendersBefore).toBe(1);
     expect(await versionsOf(sceneId)).toEqual([sent.versionId]);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50']);
     expect(await keyRow(userId, key)).toMatchObject({ state: 'completed', version_id: sent.versionId, response: sent });
 
     // Without a key the same retry is what it always was: regenerate renders and charges again.
@@ -213,7 +200,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     expect(await third.json()).toEqual(sent);
     expect(renders - rendersBefore).toBe(1);
     expect(await versionsOf(sceneId)).toHaveLength(1);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50']);
   });
 
   it('concurrent requests with one key: one render, one charge; the others 409 or the same 200 replayed', async () => {
@@ -229,7 +216,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     expect(ok.filter((r) => r.headers.get('idempotent-replayed') === null)).toHaveLength(1);
     expect(renders - rendersBefore).toBe(1);
     expect(await versionsOf(sceneId)).toHaveLength(1);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50']);
   });
 
   it('the same key with a different body is 422 idempotency_key_reused and changes nothing', async () => {
@@ -238,7 +225,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     const body = { projectId, sceneId, prompt: 'a lantern over a frozen lake', parameters };
     expect((await post(token, body, key)).status).toBe(200);
     const rowBefore = await keyRow(userId, key);
-    const ledgerBefore = await ledgerOf(userId);
+    const ledgerBefore = await ledgerOf(h.db.sql, userId);
     const rendersBefore = renders;
 
     for (const other of [{ ...body, prompt: 'a lantern over a frozen river' }, { ...body, regenerate: true }, { ...body, parameters: { ...parameters, mood: 0.4 } }]) {
@@ -251,7 +238,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     expect(reordered.headers.get('idempotent-replayed')).toBe('true');
     expect(renders).toBe(rendersBefore);
     expect(await versionsOf(sceneId)).toHaveLength(1);
-    expect(await ledgerOf(userId)).toEqual(ledgerBefore);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(ledgerBefore);
     expect(await keyRow(userId, key)).toEqual(rowBefore);
   });
 
@@ -269,7 +256,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
     const sent = (await retry.json()) as { versionId: string };
     expect(await versionsOf(sceneId)).toEqual([sent.versionId]);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'refund:50', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50', 'refund:50', 'generation:-50']);
     expect(await keyRow(userId, key)).toMatchObject({ state: 'completed', version_id: sent.versionId });
   });
 
@@ -287,7 +274,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(0);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'refund:50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50', 'refund:50']);
     expect(await keyRow(userId, key)).toBeUndefined();
   });
 
@@ -351,7 +338,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     // The slow request's recording rolled back with its key update and its hold was refunded: one version,
     // one charge, and the key still answers the winner's response.
     expect(await versionsOf(sceneId)).toEqual([sent.versionId]);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'generation:-50', 'refund:50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50', 'generation:-50', 'refund:50']);
     const replay = await post(token, body, key);
     expect(await replay.json()).toEqual(sent);
   });

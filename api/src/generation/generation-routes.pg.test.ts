@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerClock } from '../clock/server-clock';
 import { debitCredits, grantCredits } from '../ledger/credits';
 import { withTransaction } from '../mutations/with-transaction';
-import { createHarness, hlcAt, m, statuses, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
+import { createHarness, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
+import { createUserWithScene, type UserWithScene } from '../testing/user-with-scene';
+import { expectLedgerConsistent, ledgerOf } from '../testing/ledger-assertions';
 import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
@@ -56,17 +58,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function setup(): Promise<{ token: string; userId: string; projectId: string; sceneId: string }> {
-  const { token, userId } = await h.login();
-  const projectId = randomUUID();
-  const sceneId = randomUUID();
-  const res = await h.mutate(token, [
-    m.insert('projects', projectId, { user_id: userId, title: 'Harbour' }, hlcAt(Date.now(), 'c1')),
-    m.insert('scenes', sceneId, { project_id: projectId, position: 'a0', title: 'Opening' }, hlcAt(Date.now(), 'c1')),
-  ]);
-  expect(statuses(res.body)).toEqual(['applied', 'applied']);
-  return { token, userId, projectId, sceneId };
-}
+const setup = (): Promise<UserWithScene> => createUserWithScene(h);
 
 /** Moves the balance to `target` through the ledger (the only way credits move). */
 async function setBalance(userId: string, target: number): Promise<void> {
@@ -76,23 +68,6 @@ async function setBalance(userId: string, target: number): Promise<void> {
     if (delta > 0) await grantCredits({ tx, userId, amount: delta, reason: 'adjustment' });
     if (delta < 0) await debitCredits({ tx, userId, amount: -delta, reason: 'adjustment' });
   });
-}
-
-/** Every ledger row's balance_after follows from the one before, and the last one is the user's balance. */
-async function expectLedgerConsistent(userId: string): Promise<void> {
-  const rows = await h.db.sql<{ delta: number; balance_after: number }[]>`select delta, balance_after from credit_ledger where user_id = ${userId} order by id`;
-  let running = 0;
-  for (const r of rows) {
-    running += r.delta;
-    expect(r.balance_after).toBe(running);
-  }
-  const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
-  expect(user?.credits_balance).toBe(running);
-}
-
-async function ledgerOf(userId: string): Promise<string[]> {
-  const rows = await h.db.sql<{ delta: number; reason: string }[]>`select delta, reason from credit_ledger where user_id = ${userId} order by id`;
-  return rows.map((r) => `${r.reason}:${r.delta}`);
 }
 
 function post(token: string, body: unknown) {
@@ -151,7 +126,7 @@ describe('POST /v1/generations', () => {
     const first = await post(token, { projectId, sceneId, prompt: 'a lantern floating over a frozen lake', parameters });
     expect(first.status).toBe(200);
     await setBalance(userId, 0);
-    const ledgerBefore = await ledgerOf(userId);
+    const ledgerBefore = await ledgerOf(h.db.sql, userId);
     const versionsBefore = await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`;
 
     const repeat = await post(token, { projectId, sceneId, prompt: 'A lantern floating over a frozen lake.', parameters });
@@ -166,7 +141,7 @@ describe('POST /v1/generations', () => {
     expect(await miss.json()).toMatchObject({ code: 'insufficient_credits', details: { required: 50, balance: 0, layer: 'miss' } });
     // The two free hits recorded versions; the refused miss recorded nothing and rendered nothing.
     expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(versionsBefore.length + 2);
-    expect(await ledgerOf(userId)).toEqual(ledgerBefore);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(ledgerBefore);
     expect(await h.db.sql`select id from semantic_cache_entries where tenant_id = ${userId} and prompt = ${'a kite tangled in a bare oak tree'}`).toHaveLength(0);
   });
 
@@ -183,7 +158,7 @@ describe('POST /v1/generations', () => {
     const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
     expect(user?.credits_balance).toBe(0);
     expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(1);
-    expect((await ledgerOf(userId)).filter((l) => l.startsWith('generation:'))).toEqual(['generation:-50']);
+    expect((await ledgerOf(h.db.sql, userId)).filter((l) => l.startsWith('generation:'))).toEqual(['generation:-50']);
 
     // Regression: the refused request used to render and insert its video into L1/L2 before its debit
     // failed, so retrying it was a free L1 hit. Now the hold is refused before rendering: the retry is
@@ -195,7 +170,7 @@ describe('POST /v1/generations', () => {
     expect(renders - rendersBefore).toBe(1);
     expect(await h.db.sql`select id from semantic_cache_entries where tenant_id = ${userId} and prompt = ${loser?.prompt ?? ''}`).toHaveLength(0);
     expect(await h.db.sql`select id from scene_versions where scene_id = ${sceneId}`).toHaveLength(1);
-    await expectLedgerConsistent(userId);
+    await expectLedgerConsistent(h.db.sql, userId);
   });
 
   it('a render that fails refunds the hold: balance unchanged, the ledger shows the debit and its refund, nothing cached', async () => {
@@ -205,13 +180,13 @@ describe('POST /v1/generations', () => {
     expect(res.status).toBe(500);
     const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
     expect(user?.credits_balance).toBe(120);
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'refund:50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50', 'refund:50']);
     // Both rows name the version id that was never recorded.
     const refs = await h.db.sql<{ reference_id: string }[]>`select reference_id from credit_ledger where user_id = ${userId} and reason <> 'grant'`;
     expect(new Set(refs.map((r) => r.reference_id)).size).toBe(1);
     expect(await h.db.sql`select id from scene_versions where id = ${refs[0]?.reference_id ?? ''} or scene_id = ${sceneId}`).toHaveLength(0);
     expect(await h.db.sql`select id from semantic_cache_entries where tenant_id = ${userId} and prompt = ${prompt}`).toHaveLength(0);
-    await expectLedgerConsistent(userId);
+    await expectLedgerConsistent(h.db.sql, userId);
   });
 
   it('settles the hold to what the provider billed: refunds an overestimate, debits a shortfall', async () => {
@@ -224,8 +199,8 @@ describe('POST /v1/generations', () => {
     const dearer = await post(token, p('a hot air balloon over a desert canyon'));
     expect(await dearer.json()).toMatchObject({ layer: 'miss', creditsCharged: 60, creditsBalance: 30 });
     soraBillsUsd = 0.5;
-    expect(await ledgerOf(userId)).toEqual(['grant:120', 'generation:-50', 'refund:20', 'generation:-50', 'generation:-10']);
-    await expectLedgerConsistent(userId);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50', 'refund:20', 'generation:-50', 'generation:-10']);
+    await expectLedgerConsistent(h.db.sql, userId);
   });
 
   it('a partial L3 render needs only its partial price', async () => {

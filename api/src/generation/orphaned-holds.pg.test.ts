@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, hlcAt, m, statuses, type Harness } from '../testing/api-harness';
+import { expectLedgerConsistent, ledgerOf } from '../testing/ledger-assertions';
 import { createCreditReservation } from './credit-reservation';
 import { createOrphanedHoldReconciler, type RefundedHold } from './orphaned-holds';
 
@@ -46,24 +47,6 @@ async function recordVersion(token: string, userId: string, versionId: string): 
   return { projectId, sceneId };
 }
 
-async function ledgerOf(userId: string): Promise<string[]> {
-  const rows = await h.db.sql<{ delta: number; reason: string }[]>`select delta, reason from credit_ledger where user_id = ${userId} order by id`;
-  return rows.map((r) => `${r.reason}:${r.delta}`);
-}
-
-/** Every balance_after follows from the row before, and the last one is the user's balance. */
-async function expectLedgerConsistent(userId: string, balance: number): Promise<void> {
-  const rows = await h.db.sql<{ delta: number; balance_after: number }[]>`select delta, balance_after from credit_ledger where user_id = ${userId} order by id`;
-  let running = 0;
-  for (const r of rows) {
-    running += r.delta;
-    expect(r.balance_after).toBe(running);
-  }
-  const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
-  expect(user?.credits_balance).toBe(running);
-  expect(running).toBe(balance);
-}
-
 const of = (userId: string, refunded: RefundedHold[]) => refunded.filter((x) => x.userId === userId);
 
 describe('orphaned credit holds', () => {
@@ -73,19 +56,19 @@ describe('orphaned credit holds', () => {
     let now = await dbNow();
     const r = reconciler(() => now);
     expect(of(userId, await r.reconcileOnce())).toEqual([]);
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-50']);
 
     now += HOUR + 60_000;
     expect(of(userId, await r.reconcileOnce())).toEqual([{ userId, referenceId, credits: 50 }]);
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-50', 'refund:50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-50', 'refund:50']);
     const refs = await h.db.sql<{ reference_id: string }[]>`select reference_id from credit_ledger where user_id = ${userId} and reason = 'refund'`;
     expect(refs.map((x) => x.reference_id)).toEqual([referenceId]);
-    await expectLedgerConsistent(userId, 100);
+    await expectLedgerConsistent(h.db.sql, userId, 100);
 
     // A rerun, by the same reconciler (cursor moved on) or a fresh one (a restarted process scans all).
     expect(of(userId, await r.reconcileOnce())).toEqual([]);
     expect(of(userId, await reconciler(() => now).reconcileOnce())).toEqual([]);
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-50', 'refund:50']);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-50', 'refund:50']);
   });
 
   it('a hold raised and partly refunded before the crash is refunded by what is still held', async () => {
@@ -93,8 +76,8 @@ describe('orphaned credit holds', () => {
     expect(await r.hold(30)).toBe(true);
     const now = (await dbNow()) + 2 * HOUR;
     expect(of(userId, await reconciler(() => now).reconcileOnce())).toEqual([{ userId, referenceId, credits: 30 }]);
-    expect(await ledgerOf(userId)).toEqual(['grant:100', 'generation:-80', 'refund:50', 'refund:30']);
-    await expectLedgerConsistent(userId, 100);
+    expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:100', 'generation:-80', 'refund:50', 'refund:30']);
+    await expectLedgerConsistent(h.db.sql, userId, 100);
   });
 
   it('a recorded generation (settled or not), a released hold and a version deleted later are never touched', async () => {
@@ -122,11 +105,11 @@ describe('orphaned credit holds', () => {
     const now = (await dbNow()) + 2 * HOUR;
     const refunded = await reconciler(() => now).reconcileOnce();
     for (const x of [recorded, unsettled, released, sceneGone, versionGone]) expect(of(x.userId, refunded)).toEqual([]);
-    expect(await ledgerOf(recorded.userId)).toEqual(['grant:100', 'generation:-50', 'refund:10']);
-    expect(await ledgerOf(unsettled.userId)).toEqual(['grant:100', 'generation:-50']);
-    expect(await ledgerOf(released.userId)).toEqual(['grant:100', 'generation:-50', 'refund:50']);
-    expect(await ledgerOf(sceneGone.userId)).toEqual(['grant:100', 'generation:-50']);
-    expect(await ledgerOf(versionGone.userId)).toEqual(['grant:100', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, recorded.userId)).toEqual(['grant:100', 'generation:-50', 'refund:10']);
+    expect(await ledgerOf(h.db.sql, unsettled.userId)).toEqual(['grant:100', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, released.userId)).toEqual(['grant:100', 'generation:-50', 'refund:50']);
+    expect(await ledgerOf(h.db.sql, sceneGone.userId)).toEqual(['grant:100', 'generation:-50']);
+    expect(await ledgerOf(h.db.sql, versionGone.userId)).toEqual(['grant:100', 'generation:-50']);
   });
 
   it('two reconcilers at once (two API processes) refund a hold once', async () => {
@@ -134,10 +117,10 @@ describe('orphaned credit holds', () => {
     const now = (await dbNow()) + 2 * HOUR;
     const runs = await Promise.all([reconciler(() => now).reconcileOnce(), reconciler(() => now).reconcileOnce(), reconciler(() => now).reconcileOnce()]);
     for (const { userId, referenceId } of holds) {
-      const credits = (await ledgerOf(userId))[1]?.split(':')[1];
+      const credits = (await ledgerOf(h.db.sql, userId))[1]?.split(':')[1];
       expect(runs.flatMap((run) => of(userId, run))).toEqual([{ userId, referenceId, credits: -Number(credits) }]);
-      expect((await ledgerOf(userId)).filter((x) => x.startsWith('refund'))).toHaveLength(1);
-      await expectLedgerConsistent(userId, 100);
+      expect((await ledgerOf(h.db.sql, userId)).filter((x) => x.startsWith('refund'))).toHaveLength(1);
+      await expectLedgerConsistent(h.db.sql, userId, 100);
     }
   });
 
@@ -157,7 +140,7 @@ describe('orphaned credit holds', () => {
     now += 2_000;
     expect(of(a.userId, await r.reconcileOnce())).toEqual([{ userId: a.userId, referenceId: a.referenceId, credits: 20 }]);
     expect(await r.reconcileOnce()).toEqual([]);
-    expect(await ledgerOf(a.userId)).toEqual(['grant:100', 'generation:-50', 'refund:30', 'refund:20']);
+    expect(await ledgerOf(h.db.sql, a.userId)).toEqual(['grant:100', 'generation:-50', 'refund:30', 'refund:20']);
   });
 
   it('counts refunded holds and credits', async () => {
