@@ -29,6 +29,8 @@ const child = spawn(tsx, [join(root, 'scripts', 'cli.ts'), ...process.argv.slice
   cwd: root,
   stdio: 'inherit',
 });
-// Ctrl-C reaches the whole foreground process group; the CLI does its own orderly shutdown.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+// The CLI does its own orderly shutdown. Ctrl-C reaches the whole foreground process group, but a
+// supervisor (systemd, a process manager, `kill <pid>`) signals only this process: pass it on. The CLI
+// absorbs a repeated signal while it stops, so getting both is harmless.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
