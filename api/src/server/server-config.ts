@@ -19,7 +19,24 @@ export interface ServerConfig {
   orphanedHoldGraceMs?: number;
   /** How long a completed generation's Idempotency-Key is replayable before it is pruned (default 24 hours). */
   idempotencyRetentionMs?: number;
+  /** Text → vector for L2 (default the local hashing embedder). */
+  embedder?: EmbedderConfig;
+  /** Where L2 entries live (default pgvector in this database). */
+  vectorStore?: VectorStoreConfig;
 }
+
+export const EMBEDDER_KINDS = ['hashing', 'openai'] as const;
+export const VECTOR_STORE_KINDS = ['pgvector', 'pinecone'] as const;
+
+export type EmbedderConfig =
+  | { kind: 'hashing' }
+  /** `model` and `baseURL` absent → the embedder's defaults (text-embedding-3-small, api.openai.com). */
+  | { kind: 'openai'; apiKey: string; model?: string; baseURL?: string };
+
+export type VectorStoreConfig =
+  | { kind: 'pgvector' }
+  /** The data-plane host when known (no control-plane call), else the index name the client resolves. */
+  | { kind: 'pinecone'; apiKey: string; index: { host: string } | { name: string } };
 
 export interface ReadServerConfigOptions {
   databaseUrl: string;
@@ -33,6 +50,18 @@ export interface ReadServerConfigOptions {
  * STORYFORGE_DEV_MODE (true unless "false"), STORYFORGE_JWT_SECRET (dev: a random secret kept in
  * <dataDir>/jwt-secret so tokens survive restarts; required when dev mode is off), STORYFORGE_BACKUP_DIR,
  * STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES (60), STORYFORGE_IDEMPOTENCY_RETENTION_HOURS (24).
+ *
+ * L2 semantic cache adapters (an empty value counts as unset; an unknown value or a missing required
+ * variable is an error naming it):
+ * - STORYFORGE_EMBEDDER = `hashing` (default, local) | `openai`: needs OPENAI_API_KEY; optional
+ *   OPENAI_BASE_URL (an OpenAI-compatible endpoint, default https://api.openai.com/v1) and
+ *   STORYFORGE_OPENAI_EMBEDDING_MODEL (default text-embedding-3-small; always asked for 1536 dimensions).
+ * - STORYFORGE_VECTOR_STORE = `pgvector` (default) | `pinecone`: needs PINECONE_API_KEY and
+ *   PINECONE_INDEX_HOST (used as is) or PINECONE_INDEX (a name the client resolves to its host); the host wins
+ *   when both are set. The index must use the cosine metric; its dimension is checked at startup.
+ *
+ * @example
+ * readServerConfig({ databaseUrl, redisUrl, dataDir, env: { STORYFORGE_EMBEDDER: 'openai', OPENAI_API_KEY: 'sk-…' } });
  */
 export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process.env }: ReadServerConfigOptions): ServerConfig {
   const devMode = env.STORYFORGE_DEV_MODE !== 'false';
@@ -56,6 +85,8 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
   if (retentionHours !== undefined && !(Number.isFinite(retentionHours) && retentionHours >= 1)) {
     throw new Error(`STORYFORGE_IDEMPOTENCY_RETENTION_HOURS=${retention} must be a number of hours >= 1`);
   }
+  const embedder = readEmbedderConfig(env);
+  const vectorStore = readVectorStoreConfig(env);
   return {
     databaseUrl,
     redisUrl,
@@ -67,7 +98,52 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
     backupDir: env.STORYFORGE_BACKUP_DIR || undefined,
     ...(graceMinutes === undefined ? {} : { orphanedHoldGraceMs: graceMinutes * 60_000 }),
     ...(retentionHours === undefined ? {} : { idempotencyRetentionMs: retentionHours * 3_600_000 }),
+    embedder,
+    vectorStore,
   };
+}
+
+/** The value, or undefined when unset or empty (an `export X=` left blank means "not configured"). */
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
+  const value = setting(env, name);
+  if (value === undefined) throw new Error(`${name} must be set when ${because}`);
+  return value;
+}
+
+function oneOf<K extends string>(env: NodeJS.ProcessEnv, name: string, kinds: readonly K[]): K | undefined {
+  const value = setting(env, name);
+  if (value === undefined) return undefined;
+  if (!(kinds as readonly string[]).includes(value)) throw new Error(`${name}=${value} is not one of: ${kinds.join(', ')}`);
+  return value as K;
+}
+
+function readEmbedderConfig(env: NodeJS.ProcessEnv): EmbedderConfig {
+  const kind = oneOf(env, 'STORYFORGE_EMBEDDER', EMBEDDER_KINDS) ?? 'hashing';
+  if (kind === 'hashing') return { kind };
+  const model = setting(env, 'STORYFORGE_OPENAI_EMBEDDING_MODEL');
+  const baseURL = setting(env, 'OPENAI_BASE_URL');
+  return {
+    kind,
+    apiKey: required(env, 'OPENAI_API_KEY', 'STORYFORGE_EMBEDDER=openai'),
+    ...(model === undefined ? {} : { model }),
+    ...(baseURL === undefined ? {} : { baseURL }),
+  };
+}
+
+function readVectorStoreConfig(env: NodeJS.ProcessEnv): VectorStoreConfig {
+  const kind = oneOf(env, 'STORYFORGE_VECTOR_STORE', VECTOR_STORE_KINDS) ?? 'pgvector';
+  if (kind === 'pgvector') return { kind };
+  const apiKey = required(env, 'PINECONE_API_KEY', 'STORYFORGE_VECTOR_STORE=pinecone');
+  const host = setting(env, 'PINECONE_INDEX_HOST');
+  const name = setting(env, 'PINECONE_INDEX');
+  if (host !== undefined) return { kind, apiKey, index: { host } };
+  if (name !== undefined) return { kind, apiKey, index: { name } };
+  throw new Error('PINECONE_INDEX_HOST (the index host) or PINECONE_INDEX (its name) must be set when STORYFORGE_VECTOR_STORE=pinecone');
 }
 
 function devJwtSecret(dataDir: string): string {

@@ -21,7 +21,9 @@ import { DEFAULT_ORPHANED_HOLD_GRACE_MS, startOrphanedHoldSweeper } from '../gen
 import { providersFromEnv } from '../generation/providers-from-env';
 import { startExpirySweeper } from '../vector/expiry-sweeper';
 import { createPgVectorStore } from '../vector/pgvector-store';
+import { createPineconeStore } from '../vector/pinecone-store';
 import { createSearchRoutes } from '../vector/search-routes';
+import { createEmbedderFromConfig, openPineconeIndex } from './semantic-adapters';
 import type { ServerConfig } from './server-config';
 
 export interface StartServerOptions {
@@ -29,6 +31,8 @@ export interface StartServerOptions {
   logger?: Logger;
   /** Replication slot name; slots are cluster-wide, so servers sharing a cluster need distinct ones. */
   slotName?: string;
+  /** Video provider keys (`<NAME>_API_KEY`, see providersFromEnv); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RunningServer {
@@ -41,7 +45,12 @@ export interface RunningServer {
  * (`/v1/mutations`, `/v1/me`, dev login), generations (`/v1/generations`, `/v1/media/:file`), vector
  * search (`/v1/search/*`) and `/v1/metrics`.
  */
-export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }), slotName }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }), slotName, env = process.env }: StartServerOptions): Promise<RunningServer> {
+  // L2 adapters first: a misconfigured Pinecone index refuses the start before anything is opened.
+  const embedder = createEmbedderFromConfig(config.embedder ?? { kind: 'hashing' });
+  const pineconeIndex = config.vectorStore?.kind === 'pinecone' ? await openPineconeIndex({ config: config.vectorStore, embedder }) : undefined;
+  logger.info({ embedder: embedder.id, embedderVersion: embedder.version, vectorStore: pineconeIndex === undefined ? 'pgvector' : 'pinecone' }, 'L2 semantic cache adapters');
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const sql = postgres(config.databaseUrl, { max: 20, onnotice: () => {} });
@@ -75,10 +84,11 @@ export async function startServer({ config, logger = pino({ level: process.env.L
   const apiLogger = logger.child({ component: 'api' });
   const api = createApiApp({ sql, logger: apiLogger, registry, clock, now, auth: { jwtSecret: config.jwtSecret, devMode: config.devMode } });
   // L2 entries live 90 days; lookups already ignore expired ones, the sweeper reclaims their space hourly.
-  const vectorStore = createPgVectorStore({ sql });
+  const vectorStore = pineconeIndex === undefined ? createPgVectorStore({ sql }) : createPineconeStore({ index: pineconeIndex });
   const sweeper = startExpirySweeper({ store: vectorStore, now, logger: apiLogger });
   const generation = createGenerationRoutes({
     vectorStore,
+    embedder,
     sql,
     redis,
     logger: apiLogger,
@@ -87,7 +97,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
     now,
     jwtSecret: config.jwtSecret,
     mediaDir: join(config.dataDir, 'media'),
-    providers: providersFromEnv({ env: process.env, sleep: (ms) => sleep(ms), now }),
+    providers: providersFromEnv({ env, sleep: (ms) => sleep(ms), now }),
     // A pending Idempotency-Key turns stale (its request died) after the same grace as an orphaned hold.
     idempotencyStaleMs: graceMs,
   });
