@@ -8,6 +8,7 @@ import type { VideoProvider } from '../generation/video-provider';
 import { registerMediaAsset } from '../media/media-assets-repo';
 import { mediaUrl, type MediaStore } from '../media/media-store';
 import type { Embedder } from '../vector/embedder';
+import { EmbedderError } from '../vector/embedder-error';
 import { observeLookup, type CacheMetrics } from './cache-metrics';
 import { describeComponents } from './component-descriptors';
 import type { L1ExactCache } from './l1-exact-cache';
@@ -84,7 +85,10 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
   const newId = deps.newId ?? randomUUID;
 
   async function probeFor(req: CacheRequest, prompt = req.prompt): Promise<L2Probe> {
-    const [embedding] = await deps.embedder.embed([prompt]);
+    const [embedding] = await deps.embedder.embed([prompt]).catch((error: unknown) => {
+      if (!(error instanceof EmbedderError)) throw error;
+      throw new ApiError('upstream_failed', `The embedder ${deps.embedder.id} failed: ${error.message}`, { service: 'embedder', embedder: deps.embedder.id, reason: error.code });
+    });
     if (embedding === undefined) throw new Error('embedder returned no vector');
     return { embedding, salientTokens: salientTokens(prompt, { characterNames: req.characterNames ?? [] }) };
   }
@@ -99,7 +103,10 @@ export function createGenerationCache(deps: GenerationCacheDeps) {
 
   async function render(req: CacheRequest, prompt: string, reuse: number, sourceRequestId: string): Promise<{ video: CachedVideo; latencyMs: number }> {
     const provider = deps.provider(req.parameters.model_provider);
-    const out = await provider.generate({ prompt, parameters: req.parameters, brainId: req.brainId, componentReuse: reuse });
+    // A provider's failure is the provider's, not ours: 502 with its message (credits are refunded by the caller).
+    const out = await provider.generate({ prompt, parameters: req.parameters, brainId: req.brainId, componentReuse: reuse }).catch((error: unknown) => {
+      throw new ApiError('upstream_failed', `The video provider ${provider.id} failed: ${error instanceof Error ? error.message : String(error)}`, { service: 'video_provider', provider: provider.id });
+    });
     const video = await store(out.video, out.videoContentType);
     const thumb = await store(out.thumbnail, out.thumbnailContentType);
     return {

@@ -30,6 +30,8 @@ export const API_ERROR_STATUS = {
   idempotency_key_reused: 422,
   rate_limited: 429,
   internal: 500,
+  /** A service the request depends on (video provider, hosted embedder) failed; retrying later may work. */
+  upstream_failed: 502,
 } as const satisfies Record<string, number>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

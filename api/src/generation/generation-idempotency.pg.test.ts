@@ -248,7 +248,7 @@ describe('POST /v1/generations with Idempotency-Key', () => {
     const body = { projectId, sceneId, prompt: 'a kite caught in an oak', parameters: { ...parameters, model_provider: 'kling' } };
     flakyFailures = 1;
     const failed = await post(token, body, key);
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(502);
     expect(await keyRow(userId, key)).toBeUndefined();
 
     const retry = await post(token, body, key);

@@ -177,7 +177,8 @@ describe('POST /v1/generations', () => {
     const { token, userId, projectId, sceneId } = await setup();
     const prompt = 'a paper crane folding itself on a windowsill';
     const res = await post(token, { projectId, sceneId, prompt, parameters: { ...parameters, model_provider: 'kling' } });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ code: 'upstream_failed', message: expect.stringContaining('provider is down'), details: { service: 'video_provider', provider: 'kling' } });
     const [user] = await h.db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${userId}`;
     expect(user?.credits_balance).toBe(120);
     expect(await ledgerOf(h.db.sql, userId)).toEqual(['grant:120', 'generation:-50', 'refund:50']);

@@ -72,6 +72,25 @@ afterAll(async () => {
 
 const url = (path: string) => `${(server as RunningServer).url}${path}`;
 
+async function createProjectAndScene(): Promise<{ projectId: string; sceneId: string }> {
+  const projectId = randomUUID();
+  const sceneId = randomUUID();
+  const hlc = () => `${String(Date.now()).padStart(15, '0')}-000000-alice-tab`;
+  const created = await fetch(url('/v1/mutations'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      clientId: 'alice-tab',
+      mutations: [
+        { mutationId: randomUUID(), table: 'projects', op: 'insert', id: projectId, fields: { title: 'Noir' }, hlc: hlc() },
+        { mutationId: randomUUID(), table: 'scenes', op: 'insert', id: sceneId, fields: { project_id: projectId, position: 'a0', title: 'Rain' }, hlc: hlc() },
+      ],
+    }),
+  });
+  expect(created.status).toBe(200);
+  return { projectId, sceneId };
+}
+
 describe('composed server with STORYFORGE_VECTOR_STORE=pinecone and STORYFORGE_EMBEDDER=openai', () => {
   it('refuses to start against a Pinecone index of another dimension, saying what to fix', async () => {
     const small = await startPineconeFake({ dimension: 768, apiKey: PINECONE_KEY });
@@ -85,21 +104,7 @@ describe('composed server with STORYFORGE_VECTOR_STORE=pinecone and STORYFORGE_E
   });
 
   it('a miss writes its L2 entry to Pinecone with the embeddings fake vector; the reworded repeat is an L2 hit', async () => {
-    const projectId = randomUUID();
-    const sceneId = randomUUID();
-    const hlc = () => `${String(Date.now()).padStart(15, '0')}-000000-alice-tab`;
-    const created = await fetch(url('/v1/mutations'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        clientId: 'alice-tab',
-        mutations: [
-          { mutationId: randomUUID(), table: 'projects', op: 'insert', id: projectId, fields: { title: 'Noir' }, hlc: hlc() },
-          { mutationId: randomUUID(), table: 'scenes', op: 'insert', id: sceneId, fields: { project_id: projectId, position: 'a0', title: 'Rain' }, hlc: hlc() },
-        ],
-      }),
-    });
-    expect(created.status).toBe(200);
+    const { projectId, sceneId } = await createProjectAndScene();
     await db.sql.begin((tx) => grantCredits({ tx, userId: ALICE, amount: 1000, reason: 'grant' }));
     const generate = async (prompt: string) => {
       const res = await fetch(url('/v1/generations'), {
@@ -143,5 +148,24 @@ describe('composed server with STORYFORGE_VECTOR_STORE=pinecone and STORYFORGE_E
     const index = new Pinecone({ apiKey: PINECONE_KEY }).index({ host: pineconeFake.host });
     const [match] = (await index.namespace(ALICE).query({ vector: Array.from(fakeEmbedding(PROMPT, 1536)), topK: 1, includeMetadata: true })).matches;
     expect(match?.metadata?.hitCount).toBe(1);
+  });
+
+  it('an embedding service that keeps failing answers 502 upstream_failed, charging and caching nothing', async () => {
+    const { projectId, sceneId } = await createProjectAndScene();
+    const [before] = await db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${ALICE}`;
+    const stats = async () => (await new Pinecone({ apiKey: PINECONE_KEY }).index({ host: pineconeFake.host }).describeIndexStats()).namespaces?.[ALICE]?.recordCount;
+    const entriesBefore = await stats();
+    // The first attempt and both of the client's retries fail.
+    embeddingsFake.failNext(3, 500);
+    const res = await fetch(url('/v1/generations'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ projectId, sceneId, prompt: 'a lighthouse keeper climbs the stairs at dawn', parameters: { lighting: 0, camera_angle: 0, mood: 0, pacing: 0, model_provider: 'simulated' } }),
+    });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ code: 'upstream_failed', details: { service: 'embedder', embedder: 'openai:text-embedding-3-small', reason: 'request_failed' } });
+    const [after] = await db.sql<{ credits_balance: number }[]>`select credits_balance from users where id = ${ALICE}`;
+    expect(after?.credits_balance).toBe(before?.credits_balance);
+    expect(await stats()).toBe(entriesBefore);
   });
 });
