@@ -19,6 +19,7 @@ import { DEFAULT_IDEMPOTENCY_RETENTION_MS, pruneGenerationRequests } from '../ge
 import { IDEMPOTENT_REPLAYED_HEADER, RETRY_AFTER_HEADER } from '../generation/idempotency-key';
 import { DEFAULT_ORPHANED_HOLD_GRACE_MS, startOrphanedHoldSweeper } from '../generation/orphaned-holds';
 import { providersFromEnv } from '../generation/providers-from-env';
+import type { VideoProvider } from '../generation/video-provider';
 import { startExpirySweeper } from '../vector/expiry-sweeper';
 import { createPgVectorStore } from '../vector/pgvector-store';
 import { createPineconeStore } from '../vector/pinecone-store';
@@ -33,6 +34,12 @@ export interface StartServerOptions {
   slotName?: string;
   /** Video provider keys (`<NAME>_API_KEY`, see providersFromEnv); default process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * The video providers by `model_provider`, replacing those built from `env` (default providersFromEnv).
+   * For a program that starts the server itself, e.g. the crash test's child (testing/api-child.ts), whose
+   * provider blocks mid-render so the test can kill it there.
+   */
+  providers?: ReadonlyMap<string, VideoProvider>;
 }
 
 export interface RunningServer {
@@ -45,7 +52,7 @@ export interface RunningServer {
  * (`/v1/mutations`, `/v1/me`, dev login), generations (`/v1/generations`, `/v1/media/:file`), vector
  * search (`/v1/search/*`) and `/v1/metrics`.
  */
-export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }), slotName, env = process.env }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({ config, logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }), slotName, env = process.env, providers }: StartServerOptions): Promise<RunningServer> {
   // L2 adapters first: a misconfigured Pinecone index refuses the start before anything is opened.
   const embedder = createEmbedderFromConfig(config.embedder ?? { kind: 'hashing' });
   const pineconeIndex = config.vectorStore?.kind === 'pinecone' ? await openPineconeIndex({ config: config.vectorStore, embedder }) : undefined;
@@ -97,7 +104,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
     now,
     jwtSecret: config.jwtSecret,
     mediaDir: join(config.dataDir, 'media'),
-    providers: providersFromEnv({ env, sleep: (ms) => sleep(ms), now }),
+    providers: providers ?? providersFromEnv({ env, sleep: (ms) => sleep(ms), now }),
     // A pending Idempotency-Key turns stale (its request died) after the same grace as an orphaned hold.
     idempotencyStaleMs: graceMs,
   });
