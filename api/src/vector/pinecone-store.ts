@@ -18,6 +18,8 @@ export interface PineconeStoreOptions {
 export function createPineconeStore(options: PineconeStoreOptions): VectorStore {
   const { index } = options;
   const batchSize = options.batchSize ?? 100;
+  /** Per entry: the last pending hit update, so the next one reads what it wrote. */
+  const hitChains = new Map<string, Promise<void>>();
   return {
     name: 'pinecone',
     async upsert(entries) {
@@ -65,14 +67,24 @@ export function createPineconeStore(options: PineconeStoreOptions): VectorStore 
         .filter((r) => r.metadata !== undefined)
         .map((r) => fromMetadata(r.id, tenantId, r.metadata as RecordMetadata, Float32Array.from(r.values ?? [])));
     },
-    async recordHit(tenantId, id, at) {
-      // Pinecone has no atomic increment: read the count, write count + 1 (a metadata-only update). Two
-      // hits of one entry at the same instant may count once; the bookkeeping is advisory, not billing.
-      const ns = index.namespace(tenantId);
-      const m = (await ns.fetch({ ids: [id] })).records[id]?.metadata;
-      if (m === undefined) return;
-      const { hitCount, lastHitAt } = bookkeeping(m);
-      await ns.update({ id, metadata: { hitCount: hitCount + 1, lastHitAt: Math.max(lastHitAt ?? at, at) } });
+    recordHit(tenantId, id, at) {
+      // Pinecone has no atomic increment: read the count, write count + 1 (a metadata-only update). Hits
+      // of one entry are chained in this process so none is lost here; two API processes hitting the same
+      // entry at the same instant may still count once (the bookkeeping is advisory, not billing).
+      const key = `${tenantId}/${id}`;
+      const run = (hitChains.get(key) ?? Promise.resolve()).then(async () => {
+        const ns = index.namespace(tenantId);
+        const m = (await ns.fetch({ ids: [id] })).records[id]?.metadata;
+        if (m === undefined) return;
+        const { hitCount, lastHitAt } = bookkeeping(m);
+        await ns.update({ id, metadata: { hitCount: hitCount + 1, lastHitAt: Math.max(lastHitAt ?? at, at) } });
+      });
+      const settled = run.catch(() => undefined);
+      hitChains.set(key, settled);
+      void settled.then(() => {
+        if (hitChains.get(key) === settled) hitChains.delete(key);
+      });
+      return run;
     },
     async delete(tenantId, ids) {
       if (ids.length === 0) return;

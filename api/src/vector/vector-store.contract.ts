@@ -100,6 +100,9 @@ export function vectorStoreContract(name: string, getStore: () => VectorStore): 
       const byId = new Map((await store.fetch(tenantId, [hit.id, untouched.id])).map((e) => [e.id, e]));
       expect(byId.get(hit.id)).toMatchObject({ hitCount: 2, lastHitAt: NOW + 5000, prompt: hit.prompt });
       expect(byId.get(untouched.id)).toMatchObject({ hitCount: 0, lastHitAt: null });
+      // Concurrent hits through one store all count (Pinecone: serialised per entry in the process).
+      await Promise.all(Array.from({ length: 5 }, (_, i) => store.recordHit(tenantId, untouched.id, NOW + i)));
+      expect((await store.fetch(tenantId, [untouched.id]))[0]).toMatchObject({ hitCount: 5, lastHitAt: NOW + 4 });
       // Bookkeeping changes nothing the query sees (for pgvector: the row update keeps it in the index).
       const matches = await store.query({ ...scopeOf(tenantId), embedding: vectorAt(1) });
       expect(matches.map((m) => m.entry.id).sort()).toEqual([hit.id, untouched.id].sort());
