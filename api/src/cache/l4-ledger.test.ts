@@ -1,6 +1,9 @@
 // The L4 scripts go through ioredis defineCommand (EVALSHA, EVAL on NOSCRIPT), against the tests' real
-// Redis. A MONITOR connection shows what was actually sent for this file's keys.
+// Redis. A MONITOR connection shows what was actually sent for this file's keys. It is a plain socket:
+// ioredis's own monitor() races its ready check (INFO) against the monitor feed of a busy shared Redis
+// ("Command queue state error … Last reply: … \"info\"", seen in CI; redis/ioredis#1981).
 import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testKeyPrefix, testRedisUrl } from '@storyforge/db/testing';
 import { Redis } from 'ioredis';
@@ -10,23 +13,46 @@ import { createL4Ledger, l4Keys } from './l4-ledger';
 const prefix = testKeyPrefix();
 const at = Date.UTC(2026, 2, 1, 9);
 let redis: Redis;
-let monitor: Redis;
+let monitor: Socket;
 /** Commands Redis ran on this file's keys, and SCRIPT FLUSHes, in order (lower-case names). */
 const seen: string[] = [];
 
+/** One MONITOR line: `+1712098529.327989 [0 127.0.0.1:62763] "evalsha" "ab12…" "1" "key"` → source + args. */
+function parseMonitorLine(line: string): { source: string; args: string[] } | null {
+  const m = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+  if (m === null) return null;
+  const args = [...(m[2] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => (a[1] ?? '').replace(/\\(.)/g, '$1'));
+  return { source: m[1] ?? '', args };
+}
+
 beforeAll(async () => {
   redis = new Redis(testRedisUrl());
-  monitor = await new Redis(testRedisUrl()).monitor();
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    // Commands a script runs are monitored too (source "lua"): only what the client sent counts here.
-    if (source === 'lua') return;
-    const name = args[0]?.toLowerCase() ?? '';
-    if (name === 'script' || args.some((a) => a.startsWith(prefix))) seen.push(name === 'script' ? `script ${args[1]?.toLowerCase()}` : name);
+  const url = new URL(testRedisUrl());
+  monitor = connect({ host: url.hostname, port: Number(url.port) });
+  let buffered = '';
+  let started!: () => void;
+  const ok = new Promise<void>((resolve) => (started = resolve));
+  monitor.setEncoding('utf8');
+  monitor.on('data', (chunk: string) => {
+    buffered += chunk;
+    let end: number;
+    while ((end = buffered.indexOf('\r\n')) >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      if (line === '+OK') started();
+      const parsed = parseMonitorLine(line);
+      // Commands a script runs are monitored too (source "lua"): only what the client sent counts here.
+      if (parsed === null || parsed.source === 'lua') continue;
+      const name = parsed.args[0]?.toLowerCase() ?? '';
+      if (name === 'script' || parsed.args.some((a) => a.startsWith(prefix))) seen.push(name === 'script' ? `script ${parsed.args[1]?.toLowerCase()}` : name);
+    }
   });
+  monitor.write('MONITOR\r\n');
+  await ok;
 });
 afterAll(() => {
-  monitor.disconnect();
-  redis.disconnect();
+  monitor?.destroy();
+  redis?.disconnect();
 });
 
 /** MONITOR lines arrive asynchronously: wait until `n` have been seen. */
