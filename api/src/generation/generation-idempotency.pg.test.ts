@@ -15,10 +15,9 @@ import { createHarness, hlcAt, m, statuses, TEST_JWT_SECRET, type Harness } from
 import { createUserWithScene, type UserWithScene } from '../testing/user-with-scene';
 import { ledgerOf } from '../testing/ledger-assertions';
 import { generationRequestSchema } from './generation-request-schema';
-import { pruneGenerationRequests } from './generation-requests';
+import { pruneGenerationRequests, startIdempotencyKeyPruner } from './generation-requests';
 import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
 import { requestFingerprint } from './idempotency-key';
-import { startOrphanedHoldSweeper } from './orphaned-holds';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
 
@@ -358,24 +357,17 @@ describe('POST /v1/generations with Idempotency-Key', () => {
 });
 
 describe('pruning', () => {
-  it('runs as housekeeping on the orphaned-hold sweeper timer, once at start', async () => {
+  it('the pruner runs once at start', async () => {
     const userId = randomUUID();
     await h.db.sql`
       insert into generation_requests (user_id, idempotency_key, fingerprint, state, version_id, response, updated_at)
       values (${userId}, 'old', 'f', 'completed', ${randomUUID()}, ${h.db.sql.json({})}, now() - interval '25 hours')`;
-    const sweeper = startOrphanedHoldSweeper({
-      sql: h.db.sql,
-      logger: pino({ level: 'silent' }),
-      now: () => Date.now(),
-      housekeeping: async () => {
-        await pruneGenerationRequests({ sql: h.db.sql, now: () => Date.now(), retentionMs: 24 * HOUR, staleMs: STALE_MS });
-      },
-    });
+    const pruner = startIdempotencyKeyPruner({ sql: h.db.sql, logger: pino({ level: 'silent' }), now: () => Date.now(), retentionMs: 24 * HOUR, staleMs: STALE_MS });
     try {
       await expect.poll(async () => (await h.db.sql`select 1 from generation_requests where user_id = ${userId}`).length, { timeout: 5_000 }).toBe(0);
     } finally {
-      sweeper.stop();
-      await sweeper.reconcileOnce();
+      pruner.stop();
+      await pruner.pruneOnce();
     }
   });
 

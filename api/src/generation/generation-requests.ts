@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import { ApiError } from '../errors/api-error';
+import { startPeriodicTask } from '../jobs/periodic-task';
 import { decideExisting, type ExistingRequest } from './idempotency-key';
 
 /** The 200 body of POST /v1/generations, as stored for replay. */
@@ -168,4 +169,26 @@ export async function pruneGenerationRequests({ sql, now, retentionMs, staleMs, 
     total += deleted.count;
     if (deleted.count < batchSize) return total;
   }
+}
+
+export interface IdempotencyKeyPrunerOptions extends Omit<PruneGenerationRequestsOptions, 'batchSize'> {
+  logger: Logger;
+  /** Default every 10 minutes. */
+  intervalMs?: number;
+}
+
+/** Prunes expired Idempotency-Keys once now and then on an interval (startPeriodicTask: runs never overlap). */
+export function startIdempotencyKeyPruner({ logger, intervalMs = 600_000, ...options }: IdempotencyKeyPrunerOptions): { pruneOnce(): Promise<number>; stop(): void } {
+  const task = startPeriodicTask({
+    name: 'Idempotency-Key pruning',
+    intervalMs,
+    logger,
+    runAtStart: true,
+    run: async () => {
+      const pruned = await pruneGenerationRequests(options);
+      if (pruned > 0) logger.info({ pruned }, 'pruned expired generation Idempotency-Keys');
+      return pruned;
+    },
+  });
+  return { pruneOnce: task.runOnce, stop: task.stop };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import { Counter, type Registry } from 'prom-client';
+import { startPeriodicTask } from '../jobs/periodic-task';
 import { grantCredits } from '../ledger/credits';
 import { withTransaction } from '../mutations/with-transaction';
 
@@ -152,40 +153,13 @@ export function createOrphanedHoldReconciler({ sql, logger, now, graceMs = DEFAU
 export interface OrphanedHoldSweeperOptions extends OrphanedHoldReconcilerOptions {
   /** Default every 10 minutes; a hold is refunded at most grace + interval after its request died. */
   intervalMs?: number;
-  /**
-   * Other generation housekeeping on the same timer (the server prunes expired Idempotency-Keys here),
-   * run beside each pass; overlapping runs share one, failures are logged and do not stop the reconciler.
-   */
-  housekeeping?: () => Promise<void>;
 }
 
-/**
- * Runs the reconciler once now and then on an interval (like the L2 expiry sweeper); overlapping passes
- * share one run. Failures are logged and retried next interval.
- */
-export function startOrphanedHoldSweeper({ intervalMs = 600_000, housekeeping, ...options }: OrphanedHoldSweeperOptions): { reconcileOnce(): Promise<RefundedHold[]>; stop(): void } {
+/** Runs the reconciler once now and then on an interval (startPeriodicTask: runs never overlap). */
+export function startOrphanedHoldSweeper({ intervalMs = 600_000, ...options }: OrphanedHoldSweeperOptions): { reconcileOnce(): Promise<RefundedHold[]>; stop(): void } {
   const reconciler = createOrphanedHoldReconciler(options);
-  let running: Promise<RefundedHold[]> | null = null;
-  let housekeepingRun: Promise<void> | null = null;
-  const reconcileOnce = (): Promise<RefundedHold[]> => {
-    running ??= reconciler.reconcileOnce().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const tick = (): void => {
-    reconcileOnce().catch((err: unknown) => options.logger.warn({ err }, 'orphaned credit hold reconciliation failed; retrying next interval'));
-    if (housekeeping === undefined) return;
-    housekeepingRun ??= housekeeping()
-      .catch((err: unknown) => options.logger.warn({ err }, 'generation housekeeping failed; retrying next interval'))
-      .finally(() => {
-        housekeepingRun = null;
-      });
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return { reconcileOnce, stop: () => clearInterval(timer) };
+  const task = startPeriodicTask({ name: 'orphaned credit hold reconciliation', run: reconciler.reconcileOnce, intervalMs, logger: options.logger, runAtStart: true });
+  return { reconcileOnce: task.runOnce, stop: task.stop };
 }
 
 function createMetrics(registry: Registry): { holds: Counter; credits: Counter } {

@@ -15,7 +15,7 @@ import { createApiApp } from '../app';
 import { createAuthenticate } from '../auth/authenticate';
 import { ServerClock } from '../clock/server-clock';
 import { createGenerationRoutes } from '../generation/generation-routes';
-import { DEFAULT_IDEMPOTENCY_RETENTION_MS, pruneGenerationRequests } from '../generation/generation-requests';
+import { DEFAULT_IDEMPOTENCY_RETENTION_MS, startIdempotencyKeyPruner } from '../generation/generation-requests';
 import { IDEMPOTENT_REPLAYED_HEADER, RETRY_AFTER_HEADER } from '../generation/idempotency-key';
 import { DEFAULT_ORPHANED_HOLD_GRACE_MS, startOrphanedHoldSweeper } from '../generation/orphaned-holds';
 import { providersFromEnv } from '../generation/providers-from-env';
@@ -110,19 +110,9 @@ export async function startServer({ config, logger = pino({ level: process.env.L
   });
   // A request that died between its credit hold and recording its version (kill -9, OOM, deploy) leaves the
   // credits debited for nothing: refunded once the hold is older than the grace, at start and every 10 min.
-  // The same timer prunes Idempotency-Keys completed more than the retention ago (24 h by default).
-  const idempotencyRetentionMs = config.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
-  const orphanedHolds = startOrphanedHoldSweeper({
-    sql,
-    logger: apiLogger,
-    now,
-    registry,
-    graceMs,
-    housekeeping: async () => {
-      const pruned = await pruneGenerationRequests({ sql, now, retentionMs: idempotencyRetentionMs, staleMs: graceMs });
-      if (pruned > 0) apiLogger.info({ pruned }, 'pruned expired generation Idempotency-Keys');
-    },
-  });
+  const orphanedHolds = startOrphanedHoldSweeper({ sql, logger: apiLogger, now, registry, graceMs });
+  // Idempotency-Keys completed more than the retention ago (24 h by default) are pruned, at start and every 10 min.
+  const idempotencyKeys = startIdempotencyKeyPruner({ sql, logger: apiLogger, now, retentionMs: config.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS, staleMs: graceMs });
   const search = createSearchRoutes({ sql, logger: apiLogger, jwtSecret: config.jwtSecret });
 
   const app = new Hono();
@@ -154,6 +144,7 @@ export async function startServer({ config, logger = pino({ level: process.env.L
       await generation.drain();
       sweeper.stop();
       orphanedHolds.stop();
+      idempotencyKeys.stop();
       await sync.stop();
       await sql.end({ timeout: 5 });
       redis.disconnect();
