@@ -72,19 +72,11 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
   }
   const port = Number(env.STORYFORGE_PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`STORYFORGE_PORT=${env.STORYFORGE_PORT} is not a port`);
-  const grace = env.STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES;
-  const graceMinutes = grace === undefined || grace === '' ? undefined : Number(grace);
   // Shorter than the longest request would refund holds of generations still running (then recorded).
-  if (graceMinutes !== undefined && !(Number.isFinite(graceMinutes) && graceMinutes >= 15)) {
-    throw new Error(`STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES=${grace} must be a number of minutes >= 15 (longer than any generation request)`);
-  }
-  const retention = env.STORYFORGE_IDEMPOTENCY_RETENTION_HOURS;
-  const retentionHours = retention === undefined || retention === '' ? undefined : Number(retention);
+  const graceMinutes = numberAtLeast(env, 'STORYFORGE_ORPHANED_HOLD_GRACE_MINUTES', 15, 'minutes', ' (longer than any generation request)');
   // A client retrying a lost response does so within minutes; under an hour would forget keys of requests
   // that may still be retried (and the retry then renders and charges again).
-  if (retentionHours !== undefined && !(Number.isFinite(retentionHours) && retentionHours >= 1)) {
-    throw new Error(`STORYFORGE_IDEMPOTENCY_RETENTION_HOURS=${retention} must be a number of hours >= 1`);
-  }
+  const retentionHours = numberAtLeast(env, 'STORYFORGE_IDEMPOTENCY_RETENTION_HOURS', 1, 'hours');
   const embedder = readEmbedderConfig(env);
   const vectorStore = readVectorStoreConfig(env);
   return {
@@ -107,6 +99,15 @@ export function readServerConfig({ databaseUrl, redisUrl, dataDir, env = process
 function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** A numeric setting, undefined when unset; anything below `min` (or not a number) is an error naming it. */
+function numberAtLeast(env: NodeJS.ProcessEnv, name: string, min: number, unit: string, why = ''): number | undefined {
+  const raw = setting(env, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!(Number.isFinite(value) && value >= min)) throw new Error(`${name}=${raw} must be a number of ${unit} >= ${min}${why}`);
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
