@@ -1,22 +1,17 @@
 // Idempotency-Key on POST /v1/generations against the real Postgres and Redis: a retry whose response was
 // lost is answered from the stored response, never rendered, recorded or charged twice.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testKeyPrefix, testRedisUrl } from '@storyforge/db/testing';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerClock } from '../clock/server-clock';
 import { debitCredits, grantCredits } from '../ledger/credits';
 import { withTransaction } from '../mutations/with-transaction';
-import { createHarness, hlcAt, m, statuses, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
+import { hlcAt, m, statuses, type Harness } from '../testing/api-harness';
+import { startGenerationTestRoutes, type GenerationTestRoutes } from '../testing/generation-test-routes';
 import { createUserWithScene, type UserWithScene } from '../testing/user-with-scene';
 import { ledgerOf } from '../testing/ledger-assertions';
 import { generationRequestSchema } from './generation-request-schema';
 import { pruneGenerationRequests, startIdempotencyKeyPruner } from './generation-requests';
-import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
+import type { GenerationRoutes } from './generation-routes';
 import { requestFingerprint } from './idempotency-key';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
@@ -25,8 +20,6 @@ const HOUR = 3_600_000;
 const STALE_MS = HOUR;
 
 let h: Harness;
-let redis: Redis;
-let dir: string;
 let gen: GenerationRoutes;
 /** Calls to a provider's generate (every render, paid or failed). */
 let renders = 0;
@@ -56,19 +49,10 @@ function holdNextRender(): { started: Promise<void>; release: () => void } {
   return { started: startedP, release };
 }
 
+let server: GenerationTestRoutes;
 beforeAll(async () => {
-  h = await createHarness({ startingCredits: 120 });
-  redis = new Redis(testRedisUrl());
-  dir = await mkdtemp(join(tmpdir(), 'sf-idem-'));
-  gen = createGenerationRoutes({
-    sql: h.db.sql,
-    redis,
-    logger: pino({ level: 'silent' }),
-    registry: h.registry,
-    clock: new ServerClock({ nodeId: 'idem-test', now: () => Date.now() }),
-    jwtSecret: TEST_JWT_SECRET,
-    mediaDir: dir,
-    redisKeyPrefix: testKeyPrefix(),
+  server = await startGenerationTestRoutes({
+    startingCredits: 120,
     idempotencyStaleMs: STALE_MS,
     providers: new Map([
       ['simulated', testProvider('simulated')],
@@ -93,13 +77,9 @@ beforeAll(async () => {
       ],
     ]),
   });
+  ({ h, gen } = server);
 });
-afterAll(async () => {
-  await gen.drain();
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-  await h.close();
-});
+afterAll(() => server.close());
 
 const setup = (): Promise<UserWithScene> => createUserWithScene(h);
 

@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testKeyPrefix, testRedisUrl } from '@storyforge/db/testing';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerClock } from '../clock/server-clock';
 import { debitCredits, grantCredits } from '../ledger/credits';
 import { withTransaction } from '../mutations/with-transaction';
-import { createHarness, TEST_JWT_SECRET, type Harness } from '../testing/api-harness';
+import type { Harness } from '../testing/api-harness';
+import { startGenerationTestRoutes, type GenerationTestRoutes } from '../testing/generation-test-routes';
 import { createUserWithScene, type UserWithScene } from '../testing/user-with-scene';
 import { expectLedgerConsistent, ledgerOf } from '../testing/ledger-assertions';
-import { createGenerationRoutes, type GenerationRoutes } from './generation-routes';
+import type { GenerationRoutes } from './generation-routes';
 import { createSimulatedProvider } from './simulated-provider';
 import type { VideoProvider } from './video-provider';
 
 let h: Harness;
-let redis: Redis;
-let dir: string;
 let gen: GenerationRoutes;
 /** Calls to a provider's generate (every render, paid or failed). */
 let renders = 0;
@@ -31,32 +23,19 @@ function testProvider(id: string, generate?: VideoProvider['generate']): VideoPr
   return { ...sim, generate: (input) => (renders++, (generate ?? sim.generate)(input)) };
 }
 
+let server: GenerationTestRoutes;
 beforeAll(async () => {
-  h = await createHarness({ startingCredits: 120 });
-  redis = new Redis(testRedisUrl());
-  dir = await mkdtemp(join(tmpdir(), 'sf-gen-'));
-  gen = createGenerationRoutes({
-    sql: h.db.sql,
-    redis,
-    logger: pino({ level: 'silent' }),
-    registry: h.registry,
-    clock: new ServerClock({ nodeId: 'gen-test', now: () => Date.now() }),
-    jwtSecret: TEST_JWT_SECRET,
-    mediaDir: dir,
-    redisKeyPrefix: testKeyPrefix(),
+  server = await startGenerationTestRoutes({
+    startingCredits: 120,
     providers: new Map([
       ['simulated', testProvider('simulated')],
       ['kling', testProvider('kling', () => Promise.reject(new Error('provider is down')))],
       ['sora', testProvider('sora', async (input) => ({ ...(await createSimulatedProvider({ id: 'sora' }).generate(input)), costUsd: soraBillsUsd }))],
     ]),
   });
+  ({ h, gen } = server);
 });
-afterAll(async () => {
-  await gen.drain();
-  redis.disconnect();
-  await rm(dir, { recursive: true, force: true });
-  await h.close();
-});
+afterAll(() => server.close());
 
 const setup = (): Promise<UserWithScene> => createUserWithScene(h);
 
